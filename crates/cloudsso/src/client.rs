@@ -1,0 +1,473 @@
+//! The client: options, and the attempt loop that ties validation, signing,
+//! transport, retries, the rate limit and clock-skew correction together.
+
+use crate::credentials::{self, Credentials, CredentialsProvider, StaticCredentials};
+use crate::endpoint::{Endpoint, Network};
+use crate::error::{Delivery, Error};
+use crate::model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
+use crate::nonce::new_nonce;
+use crate::rate_limit::RateLimiter;
+use crate::response;
+use crate::retry::{self, Decision, RetryBudget, RetryPolicy};
+use crate::secret::Secret;
+use crate::signing::SignatureVersion;
+use crate::time::{format_timestamp, unix_now_with_offset};
+use crate::transport::{Transport, TransportConfig};
+use crate::wire::{self, AttemptStamp};
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// Default time allowed to connect.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time allowed for the answer.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default attempts per call, the first included.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// Default client-side limit, the service's own per-account limit.
+pub const DEFAULT_RATE_LIMIT_PER_SECOND: u32 = 100;
+/// Default calls allowed at once after a pause.
+pub const DEFAULT_RATE_LIMIT_BURST: u32 = 10;
+/// Largest answer read.
+pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+/// Retry-budget capacity (tokens), as in the AWS standard retry mode.
+pub const RETRY_BUDGET_TOKENS: u32 = 500;
+/// Skew below which the clock is left alone.
+const SKEW_TOLERANCE: Duration = Duration::from_secs(60);
+
+/// The `User-Agent` prefix: this library and its version.
+pub const USER_AGENT: &str = concat!("cloudsso-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A CloudSSO client. Cheap to clone: clones share the connection pool, the
+/// rate limit, the retry budget and the measured clock skew. `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    endpoint: Endpoint,
+    transport: Transport,
+    credentials: Arc<dyn CredentialsProvider>,
+    signature_version: SignatureVersion,
+    retry: RetryPolicy,
+    budget: RetryBudget,
+    limiter: Option<RateLimiter>,
+    clock_offset_ms: AtomicI64,
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The URL requests go to.
+    pub fn endpoint(&self) -> &str {
+        self.inner.endpoint.url()
+    }
+
+    /// The clock correction learnt from the service, in milliseconds.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.inner.clock_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Resets a user's password.
+    ///
+    /// The request is validated before any I/O. Transient failures are retried
+    /// (each attempt signed afresh); when the service may have changed the
+    /// password but no answer arrived, the error says the outcome is unknown.
+    pub fn reset_user_password(
+        &self,
+        request: &ResetUserPasswordRequest,
+    ) -> Result<ResetUserPasswordResponse, Error> {
+        request.validate()?;
+        let credentials = self.inner.credentials.credentials()?;
+        let caller_chose_password = request.caller_password().is_some();
+        let mut attempt = 0u32;
+        let mut skew_corrected = false;
+        let mut maybe_processed = false;
+        loop {
+            attempt += 1;
+            if let Some(limiter) = &self.inner.limiter {
+                limiter.acquire();
+            }
+            log::debug!(
+                "ResetUserPassword {}/{} attempt {attempt} to {}",
+                request.directory_id(),
+                request.user_id(),
+                self.endpoint()
+            );
+            let mut error = match self.attempt(request, &credentials) {
+                Ok(response) => {
+                    self.inner.budget.refill(if attempt > 1 { 5 } else { 1 });
+                    log::info!(
+                        "ResetUserPassword {}/{} succeeded, request id {}",
+                        request.directory_id(),
+                        request.user_id(),
+                        response.request_id()
+                    );
+                    return Ok(response);
+                }
+                Err(error) => error,
+            };
+            scrub(&mut error, request, &credentials);
+            maybe_processed |= error.delivery() == Delivery::MaybeProcessed;
+            if error.code() == Some("InvalidTimeStamp.Expired") {
+                if let Some(skew_ms) = error.server_date().map(measure_skew_ms) {
+                    if !skew_corrected && skew_ms.unsigned_abs() > SKEW_TOLERANCE.as_millis() as u64
+                    {
+                        log::warn!(
+                            "clock skew of {skew_ms} ms measured; retrying with a corrected timestamp"
+                        );
+                        self.inner
+                            .clock_offset_ms
+                            .fetch_add(skew_ms, Ordering::Relaxed);
+                        skew_corrected = true;
+                        continue;
+                    }
+                    error.set_clock_skew(Duration::from_millis(
+                        (skew_ms + self.clock_offset_ms()).unsigned_abs(),
+                    ));
+                }
+            }
+            let counted = attempt - u32::from(skew_corrected);
+            let decision = self
+                .inner
+                .retry
+                .decide(&error, counted, caller_chose_password);
+            if let (Decision::RetryAfter(delay), Some(reason)) = (&decision, retry::reason(&error))
+                && self.inner.budget.try_spend(reason.cost())
+            {
+                log::warn!(
+                    "ResetUserPassword attempt {attempt} failed ({}); retrying in {} ms",
+                    error.code().unwrap_or(error.kind().as_str()),
+                    delay.as_millis()
+                );
+                std::thread::sleep(*delay);
+                continue;
+            }
+            error.set_attempts(attempt);
+            if maybe_processed {
+                error.set_outcome_unknown();
+            }
+            return Err(error);
+        }
+    }
+
+    /// One signed attempt: fresh nonce, fresh timestamp, one HTTP exchange.
+    fn attempt(
+        &self,
+        request: &ResetUserPasswordRequest,
+        credentials: &Credentials,
+    ) -> Result<ResetUserPasswordResponse, Error> {
+        let nonce = new_nonce()?;
+        let timestamp = format_timestamp(unix_now_with_offset(self.clock_offset_ms()));
+        let stamp = AttemptStamp {
+            nonce: &nonce,
+            timestamp: &timestamp,
+        };
+        let signed = wire::sign(
+            self.inner.signature_version,
+            request,
+            credentials,
+            &stamp,
+            self.inner.endpoint.authority(),
+        );
+        let reply = self.inner.transport.post(&signed)?;
+        let date = reply.date;
+        response::interpret(reply, request.wants_generated_password())
+            .map_err(|e| e.with_server_date(date))
+    }
+}
+
+/// Removes the request's secrets from whatever the service said.
+fn scrub(error: &mut Error, request: &ResetUserPasswordRequest, credentials: &Credentials) {
+    let mut secrets: Vec<&str> = vec![credentials.access_key_secret().expose()];
+    if let Some(token) = credentials.security_token() {
+        secrets.push(token.expose());
+    }
+    if let Some(password) = request.caller_password() {
+        secrets.push(password);
+    }
+    error.scrub(&secrets);
+}
+
+/// Milliseconds to add to the local clock to match the service's `Date`.
+fn measure_skew_ms(server: SystemTime) -> i64 {
+    let now = SystemTime::now();
+    match server.duration_since(now) {
+        Ok(ahead) => ahead.as_millis() as i64,
+        Err(behind) => -(behind.duration().as_millis() as i64),
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint.url())
+            .field("signature_version", &self.inner.signature_version)
+            .field("max_attempts", &self.inner.retry.max_attempts)
+            .field("credentials", &self.inner.credentials)
+            .finish()
+    }
+}
+
+/// Options for a [`Client`]. Every option has a default; with no access key
+/// given, credentials come from the environment.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    endpoint: Option<String>,
+    region: Option<String>,
+    network: Network,
+    access_key: Option<(String, Secret)>,
+    security_token: Option<Secret>,
+    provider: Option<Arc<dyn CredentialsProvider>>,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    max_attempts: u32,
+    retry_unknown_outcome_for_generated: bool,
+    user_agent_suffix: Option<String>,
+    allow_insecure_http: bool,
+    signature_version: SignatureVersion,
+    rate_limit_per_second: u32,
+    rate_limit_burst: u32,
+    extra_roots_der: Vec<Vec<u8>>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            endpoint: None,
+            region: None,
+            network: Network::Public,
+            access_key: None,
+            security_token: None,
+            provider: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            retry_unknown_outcome_for_generated: false,
+            user_agent_suffix: None,
+            allow_insecure_http: false,
+            signature_version: SignatureVersion::V1,
+            rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
+            rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
+            extra_roots_der: Vec::new(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// An explicit endpoint: a full URL, or a bare host meaning https.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The region of the default endpoint (`cn-shanghai` when not set).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The network of the default endpoint (public, or VPC).
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// A long-term access key.
+    pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.access_key = Some((id.into(), Secret::new(secret)));
+        self
+    }
+
+    /// The STS security token that goes with a temporary access key.
+    pub fn security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(Secret::new(token));
+        self
+    }
+
+    /// A custom source of credentials (takes precedence over `access_key`).
+    pub fn credentials_provider(mut self, provider: impl CredentialsProvider + 'static) -> Self {
+        self.provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Time allowed to connect (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for the answer's headers, and again for its body (default 10 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Attempts per call, the first included (default 3; 1 turns retries off).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Also retry generated-password calls whose outcome is unknown (default
+    /// off: a retry would replace a password the caller never received).
+    pub fn retry_unknown_outcome_for_generated(mut self, retry: bool) -> Self {
+        self.retry_unknown_outcome_for_generated = retry;
+        self
+    }
+
+    /// Text appended to the `User-Agent` header.
+    pub fn user_agent(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Allows plain http to hosts other than loopback (default off).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The signature version (default V1).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
+    }
+
+    /// Client-side limit in calls per second, shared by clones and threads
+    /// (default 100; 0 turns it off).
+    pub fn rate_limit_per_second(mut self, per_second: u32) -> Self {
+        self.rate_limit_per_second = per_second;
+        self
+    }
+
+    /// Calls allowed at once after a pause (default 10).
+    pub fn rate_limit_burst(mut self, burst: u32) -> Self {
+        self.rate_limit_burst = burst;
+        self
+    }
+
+    /// Trusts the certificates in this PEM text instead of the built-in roots
+    /// (for private endpoints and tests with a self-signed certificate).
+    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        let text = std::str::from_utf8(pem)
+            .map_err(|_| Error::validation("root_certificates", "must be PEM text"))?;
+        let mut found = false;
+        for block in pem_blocks(text) {
+            self.extra_roots_der.push(block?);
+            found = true;
+        }
+        if !found {
+            return Err(Error::validation(
+                "root_certificates",
+                "must contain a PEM CERTIFICATE block",
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Checks every option and builds the client. No network I/O happens here.
+    pub fn build(self) -> Result<Client, Error> {
+        let endpoint = Endpoint::resolve(
+            self.endpoint.as_deref(),
+            self.region.as_deref(),
+            self.network,
+            self.allow_insecure_http,
+        )?;
+        for (field, timeout) in [
+            ("connect_timeout", self.connect_timeout),
+            ("read_timeout", self.read_timeout),
+        ] {
+            if timeout.is_zero() || timeout > Duration::from_secs(3600) {
+                return Err(Error::validation(
+                    field,
+                    "must be more than 0 and at most 1 hour",
+                ));
+            }
+        }
+        if !(1..=10).contains(&self.max_attempts) {
+            return Err(Error::validation("max_attempts", "must be 1 to 10"));
+        }
+        let mut user_agent = USER_AGENT.to_string();
+        if let Some(suffix) = self.user_agent_suffix.as_deref().filter(|s| !s.is_empty()) {
+            if suffix.len() > 256 || suffix.chars().any(|c| c.is_control() || !c.is_ascii()) {
+                return Err(Error::validation(
+                    "user_agent",
+                    "must be at most 256 printable ASCII characters",
+                ));
+            }
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let credentials: Arc<dyn CredentialsProvider> = match (self.provider, self.access_key) {
+            (Some(provider), _) => provider,
+            (None, Some((id, secret))) => Arc::new(StaticCredentials::new(Credentials::new(
+                id,
+                secret.expose(),
+                self.security_token.as_ref().map(|t| t.expose().to_string()),
+            )?)),
+            (None, None) => Arc::new(credentials::default_chain()?),
+        };
+        let transport = Transport::new(
+            &endpoint,
+            TransportConfig {
+                connect_timeout: self.connect_timeout,
+                read_timeout: self.read_timeout,
+                max_response_bytes: MAX_RESPONSE_BYTES,
+                user_agent,
+                extra_roots_der: self.extra_roots_der,
+            },
+        );
+        Ok(Client {
+            inner: Arc::new(Inner {
+                endpoint,
+                transport,
+                credentials,
+                signature_version: self.signature_version,
+                retry: RetryPolicy {
+                    max_attempts: self.max_attempts,
+                    retry_unknown_outcome_for_generated: self.retry_unknown_outcome_for_generated,
+                    ..RetryPolicy::default()
+                },
+                budget: RetryBudget::new(RETRY_BUDGET_TOKENS),
+                limiter: RateLimiter::new(self.rate_limit_per_second, self.rate_limit_burst.max(1)),
+                clock_offset_ms: AtomicI64::new(0),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key.as_ref().map(|(id, _)| id))
+            .field(
+                "access_key_secret",
+                &self.access_key.as_ref().map(|(_, s)| s),
+            )
+            .field("security_token", &self.security_token)
+            .field("signature_version", &self.signature_version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The DER bodies of the `CERTIFICATE` blocks in a PEM text.
+fn pem_blocks(text: &str) -> impl Iterator<Item = Result<Vec<u8>, Error>> + '_ {
+    use base64::Engine;
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    text.split(BEGIN).skip(1).map(|rest| {
+        let body = rest.split(END).next().unwrap_or("");
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .map_err(|_| Error::validation("root_certificates", "holds a block that is not base64"))
+    })
+}

@@ -1,0 +1,73 @@
+//! A careful client for Alibaba Cloud CloudSSO's `ResetUserPassword` call.
+//!
+//! What it adds over the vendor's SDKs: every request is validated before any
+//! I/O; the password travels only in the POST body, never in a URL, log line,
+//! error or `Debug` output; retries are safe (a call that may have changed a
+//! generated password is not silently repeated); a client-side rate limit keeps
+//! bulk jobs under the service's 100 calls/s; errors are typed and carry the
+//! request id.
+//!
+//! ```no_run
+//! let client = cloudsso::Client::builder()
+//!     .endpoint("http://127.0.0.1:8080")
+//!     .access_key("testid", "testsecret")
+//!     .build()?;
+//! let out = client.reset_user_password(
+//!     &cloudsso::ResetUserPasswordRequest::new("d-00fc2p61abcd", "u-00q8wbq42wiltcrkabcd")
+//!         .generate_random_password(true),
+//! )?;
+//! println!("{}", out.request_id());
+//! # Ok::<(), cloudsso::Error>(())
+//! ```
+//!
+//! Modules, one concern each: [`model`] (request and response), [`validation`],
+//! [`signing`] (V1 and V3), [`credentials`], [`endpoint`], `transport` (HTTP),
+//! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod client;
+pub mod credentials;
+pub mod encoding;
+pub mod endpoint;
+pub mod error;
+pub mod model;
+mod nonce;
+pub mod rate_limit;
+mod redact;
+mod response;
+pub mod retry;
+pub mod secret;
+pub mod signing;
+mod time;
+mod transport;
+pub mod validation;
+mod wire;
+mod xml;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_LIMIT_BURST,
+    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_READ_TIMEOUT, MAX_RESPONSE_BYTES, USER_AGENT,
+};
+pub use credentials::{Credentials, CredentialsProvider, StaticCredentials};
+pub use endpoint::Network;
+pub use error::{Error, ErrorKind};
+pub use model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
+pub use secret::Secret;
+pub use signing::SignatureVersion;
+
+/// This library's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_clone<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn client_is_shareable() {
+        assert_send_sync_clone::<Client>();
+    }
+}

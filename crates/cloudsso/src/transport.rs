@@ -1,0 +1,242 @@
+//! Real HTTP: one `ureq` agent per client, shared by its clones and threads
+//! (keep-alive), and the mapping of connection failures onto [`Error`].
+
+use crate::endpoint::Endpoint;
+use crate::error::{Delivery, Error, ErrorKind};
+use crate::wire::SignedRequest;
+use std::io;
+use std::time::{Duration, SystemTime};
+use ureq::Agent;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use zeroize::Zeroizing;
+
+/// Connection settings fixed when the client is built.
+#[derive(Debug, Clone)]
+pub struct TransportConfig {
+    /// Time allowed to set up the connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Time allowed for the answer's headers, and again for its body.
+    pub read_timeout: Duration,
+    /// Largest response body read; anything larger is an error.
+    pub max_response_bytes: u64,
+    /// The whole `User-Agent` value.
+    pub user_agent: String,
+    /// Extra trusted roots (DER); when non-empty they replace the built-in roots.
+    pub extra_roots_der: Vec<Vec<u8>>,
+}
+
+/// What came back from one attempt, before interpretation.
+pub struct HttpReply {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `x-acs-request-id` header.
+    pub request_id: Option<String>,
+    /// The `Date` header, for clock-skew correction.
+    pub date: Option<SystemTime>,
+    /// `x-acs-retry-after` (milliseconds) or `Retry-After` (seconds).
+    pub retry_after: Option<Duration>,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The body, wiped on drop (it may hold a generated password).
+    pub body: Zeroizing<Vec<u8>>,
+}
+
+/// Sends signed requests to one endpoint.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    agent: Agent,
+    url: String,
+    config: TransportConfig,
+}
+
+impl Transport {
+    /// Builds the agent: redirects off, statuses returned as responses, TLS
+    /// verification always on, and no proxy for loopback endpoints.
+    pub fn new(endpoint: &Endpoint, config: TransportConfig) -> Transport {
+        let mut tls = TlsConfig::builder();
+        if !config.extra_roots_der.is_empty() {
+            let certs: Vec<Certificate<'static>> = config
+                .extra_roots_der
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned())
+                .collect();
+            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
+        }
+        let mut builder = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .https_only(false)
+            .user_agent(config.user_agent.as_str())
+            .accept("application/json")
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_send_request(Some(config.read_timeout))
+            .timeout_send_body(Some(config.read_timeout))
+            .timeout_recv_response(Some(config.read_timeout))
+            .timeout_recv_body(Some(config.read_timeout))
+            .max_idle_connections_per_host(64)
+            .tls_config(tls.build());
+        if endpoint.is_loopback() {
+            builder = builder.proxy(None);
+        }
+        Transport {
+            agent: builder.build().new_agent(),
+            url: endpoint.url().to_string(),
+            config,
+        }
+    }
+
+    /// POSTs one signed attempt and reads the answer (body capped).
+    pub fn post(&self, request: &SignedRequest) -> Result<HttpReply, Error> {
+        let mut builder = self.agent.post(&self.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let mut response = builder
+            .send(request.body.as_bytes())
+            .map_err(|e| self.map_error(e, Stage::Exchange))?;
+        let headers = response.headers();
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let request_id = text("x-acs-request-id");
+        let date = text("date").and_then(|d| httpdate::parse_http_date(&d).ok());
+        let retry_after = text("x-acs-retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis)
+            .or_else(|| {
+                text("retry-after")
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs)
+            });
+        let location = text("location");
+        let content_type = text("content-type");
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.config.max_response_bytes)
+            .read_to_vec()
+            .map_err(|e| {
+                self.map_error(e, Stage::Body)
+                    .with_request_id(request_id.clone())
+            })?;
+        Ok(HttpReply {
+            status,
+            request_id,
+            date,
+            retry_after,
+            location,
+            content_type,
+            body: Zeroizing::new(body),
+        })
+    }
+
+    /// Sorts a `ureq` failure into kind and delivery: could the service have acted?
+    fn map_error(&self, error: ureq::Error, stage: Stage) -> Error {
+        use ureq::Timeout as T;
+        let (kind, delivery, what) = match &error {
+            ureq::Error::Timeout(T::Resolve | T::Connect) => (
+                ErrorKind::Timeout,
+                Delivery::NotProcessed,
+                format!(
+                    "no connection within the connect timeout ({} ms)",
+                    self.config.connect_timeout.as_millis()
+                ),
+            ),
+            ureq::Error::Timeout(T::SendRequest | T::SendBody | T::PerWrite) => (
+                ErrorKind::Timeout,
+                Delivery::NotProcessed,
+                "the request could not be sent in time".to_string(),
+            ),
+            ureq::Error::Timeout(_) => (
+                ErrorKind::Timeout,
+                Delivery::MaybeProcessed,
+                format!(
+                    "no complete answer within the read timeout ({} ms)",
+                    self.config.read_timeout.as_millis()
+                ),
+            ),
+            ureq::Error::HostNotFound => (
+                ErrorKind::Transport,
+                Delivery::NotProcessed,
+                "the endpoint's host name could not be resolved".to_string(),
+            ),
+            ureq::Error::ConnectionFailed => (
+                ErrorKind::Transport,
+                Delivery::NotProcessed,
+                "could not connect to the endpoint".to_string(),
+            ),
+            ureq::Error::Io(e) => io_failure(e, stage),
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => (
+                ErrorKind::Transport,
+                Delivery::NotProcessed,
+                format!("TLS failed: {error}"),
+            ),
+            ureq::Error::BodyExceedsLimit(limit) => (
+                ErrorKind::Decode,
+                Delivery::MaybeProcessed,
+                format!("the response body is larger than {limit} bytes"),
+            ),
+            ureq::Error::LargeResponseHeader(_, limit) => (
+                ErrorKind::Decode,
+                Delivery::MaybeProcessed,
+                format!("the response headers are larger than {limit} bytes"),
+            ),
+            ureq::Error::Protocol(_) => (
+                ErrorKind::Decode,
+                Delivery::MaybeProcessed,
+                format!("the answer is not valid HTTP: {error}"),
+            ),
+            _ => (
+                ErrorKind::Transport,
+                Delivery::MaybeProcessed,
+                format!("the exchange failed: {error}"),
+            ),
+        };
+        Error::connection(kind, what, delivery).with_source(error)
+    }
+}
+
+/// Where a failure happened: before the answer's headers, or while reading its body.
+#[derive(Clone, Copy)]
+enum Stage {
+    Exchange,
+    Body,
+}
+
+fn io_failure(e: &io::Error, stage: Stage) -> (ErrorKind, Delivery, String) {
+    use io::ErrorKind as K;
+    match (e.kind(), stage) {
+        (K::ConnectionRefused, _) => (
+            ErrorKind::Transport,
+            Delivery::NotProcessed,
+            "the endpoint refused the connection".to_string(),
+        ),
+        (K::BrokenPipe, Stage::Exchange) => (
+            ErrorKind::Transport,
+            Delivery::NotProcessed,
+            "the connection closed before the request was sent".to_string(),
+        ),
+        (K::TimedOut | K::WouldBlock, _) => (
+            ErrorKind::Timeout,
+            Delivery::MaybeProcessed,
+            "the connection timed out".to_string(),
+        ),
+        (_, Stage::Body) => (
+            ErrorKind::Transport,
+            Delivery::MaybeProcessed,
+            format!("the connection broke while reading the answer ({e})"),
+        ),
+        _ => (
+            ErrorKind::Transport,
+            Delivery::MaybeProcessed,
+            format!("the connection broke after the request was sent ({e})"),
+        ),
+    }
+}
