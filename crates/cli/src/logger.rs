@@ -1,0 +1,31 @@
+//! `--verbose`: the core's log records on stderr.
+//!
+//! Only records of the `cloudsso` crates pass: the core never logs secrets, but
+//! the HTTP library's trace level dumps the wire, request body included.
+
+use log::{Level, LevelFilter, Log, Metadata, Record};
+
+struct StderrLogger;
+
+impl Log for StderrLogger {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        metadata.level() <= Level::Debug && metadata.target().starts_with("cloudsso")
+    }
+
+    fn log(&self, record: &Record<'_>) {
+        if self.enabled(record.metadata()) {
+            eprintln!("cloudsso: {}: {}", record.level(), record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static LOGGER: StderrLogger = StderrLogger;
+
+/// Sends log records at debug level and above to stderr.
+pub fn enable() {
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(LevelFilter::Debug);
+    }
+}
