@@ -127,9 +127,7 @@ impl Client {
                         skew_corrected = true;
                         continue;
                     }
-                    error.set_clock_skew(Duration::from_millis(
-                        (skew_ms + self.clock_offset_ms()).unsigned_abs(),
-                    ));
+                    error.set_clock_skew(Duration::from_millis(skew_ms.unsigned_abs()));
                 }
             }
             let counted = attempt - u32::from(skew_corrected);
