@@ -57,6 +57,33 @@ pub use model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
 pub use secret::Secret;
 pub use signing::SignatureVersion;
 
+/// Entry points for the fuzz targets (feature `fuzzing`); not a stable API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::transport::{HttpReply, ReplyHeaders};
+    pub use crate::xml::element_text;
+
+    /// Interprets an answer exactly as a call would, from its parts.
+    pub fn interpret(
+        status: u16,
+        headers: ReplyHeaders,
+        body: &[u8],
+        wants_generated: bool,
+    ) -> Result<crate::ResetUserPasswordResponse, crate::Error> {
+        let reply = HttpReply {
+            status,
+            request_id: headers.request_id,
+            date: headers.date,
+            retry_after: headers.retry_after,
+            location: headers.location,
+            content_type: headers.content_type,
+            body: zeroize::Zeroizing::new(body.to_vec()),
+        };
+        crate::response::interpret(reply, wants_generated)
+    }
+}
+
 /// This library's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

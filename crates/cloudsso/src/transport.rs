@@ -43,6 +43,38 @@ pub struct HttpReply {
     pub body: Zeroizing<Vec<u8>>,
 }
 
+/// The answer's headers this client uses, read once.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReplyHeaders {
+    /// `x-acs-request-id`.
+    pub request_id: Option<String>,
+    /// `Date`, parsed.
+    pub date: Option<SystemTime>,
+    /// `x-acs-retry-after` (milliseconds), else `Retry-After` (seconds).
+    pub retry_after: Option<Duration>,
+    /// `Location`.
+    pub location: Option<String>,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+}
+
+impl ReplyHeaders {
+    /// Reads the headers through `get`, which returns a header's text by lower-case name.
+    pub fn read<'a>(get: impl Fn(&str) -> Option<&'a str>) -> ReplyHeaders {
+        let text = |name: &str| get(name).map(str::to_string);
+        let number = |name: &str| get(name).and_then(|v| v.trim().parse::<u64>().ok());
+        ReplyHeaders {
+            request_id: text("x-acs-request-id"),
+            date: get("date").and_then(|d| httpdate::parse_http_date(d).ok()),
+            retry_after: number("x-acs-retry-after")
+                .map(Duration::from_millis)
+                .or_else(|| number("retry-after").map(Duration::from_secs)),
+            location: text("location"),
+            content_type: text("content-type"),
+        }
+    }
+}
+
 /// Sends signed requests to one endpoint.
 #[derive(Debug, Clone)]
 pub struct Transport {
@@ -98,24 +130,7 @@ impl Transport {
             .send(request.body.as_bytes())
             .map_err(|e| self.map_error(e, Stage::Exchange))?;
         let headers = response.headers();
-        let text = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let request_id = text("x-acs-request-id");
-        let date = text("date").and_then(|d| httpdate::parse_http_date(&d).ok());
-        let retry_after = text("x-acs-retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_millis)
-            .or_else(|| {
-                text("retry-after")
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs)
-            });
-        let location = text("location");
-        let content_type = text("content-type");
+        let meta = ReplyHeaders::read(|name| headers.get(name).and_then(|v| v.to_str().ok()));
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -124,15 +139,15 @@ impl Transport {
             .read_to_vec()
             .map_err(|e| {
                 self.map_error(e, Stage::Body)
-                    .with_request_id(request_id.clone())
+                    .with_request_id(meta.request_id.clone())
             })?;
         Ok(HttpReply {
             status,
-            request_id,
-            date,
-            retry_after,
-            location,
-            content_type,
+            request_id: meta.request_id,
+            date: meta.date,
+            retry_after: meta.retry_after,
+            location: meta.location,
+            content_type: meta.content_type,
             body: Zeroizing::new(body),
         })
     }

@@ -27,7 +27,10 @@ fn generated_password_is_returned_and_really_set() {
 fn caller_password_with_special_and_non_ascii_characters_is_set() {
     let emu = emulator(None);
     for version in [SignatureVersion::V1, SignatureVersion::V3] {
-        let client = builder_for(&emu).signature_version(version).build().unwrap();
+        let client = builder_for(&emu)
+            .signature_version(version)
+            .build()
+            .unwrap();
         let password = format!("Zz9~*+ ä)$?{version:?}");
         let out = client
             .reset_user_password(
@@ -37,7 +40,11 @@ fn caller_password_with_special_and_non_ascii_characters_is_set() {
             )
             .unwrap();
         assert_eq!(out.new_password(), None);
-        assert_eq!(emu.check_password(DIR, USER, &password), Some(true), "{version:?}");
+        assert_eq!(
+            emu.check_password(DIR, USER, &password),
+            Some(true),
+            "{version:?}"
+        );
         assert_eq!(emu.requires_password_reset(DIR, USER), Some(true));
     }
 }
@@ -115,7 +122,8 @@ fn invalid_requests_never_reach_the_server() {
     let client = builder_for(&emu).build().unwrap();
     let before = emu.stats().requests;
     for request in [
-        ResetUserPasswordRequest::new("d-00fc2p61abcd&Action=x", USER).generate_random_password(true),
+        ResetUserPasswordRequest::new("d-00fc2p61abcd&Action=x", USER)
+            .generate_random_password(true),
         ResetUserPasswordRequest::new(DIR, "u-A").generate_random_password(true),
         ResetUserPasswordRequest::new(DIR, USER).password("short1!A"[..7].to_string()),
         ResetUserPasswordRequest::new(DIR, USER),
@@ -130,14 +138,21 @@ fn invalid_requests_never_reach_the_server() {
 #[test]
 fn read_timeout_is_a_timeout_with_an_unknown_outcome_for_generated_passwords() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 1, "action": "delay", "delay_ms": 1500}));
+    fault(
+        &emu,
+        json!({"count": 1, "action": "delay", "delay_ms": 1500}),
+    );
     let client = builder_for(&emu)
         .read_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
     let e = client.reset_user_password(&generated()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
-    assert_eq!(e.attempts(), 1, "a generated password is not retried blindly");
+    assert_eq!(
+        e.attempts(),
+        1,
+        "a generated password is not retried blindly"
+    );
     assert!(e.is_outcome_unknown());
     assert!(e.to_string().contains("outcome is unknown"));
 }
@@ -160,7 +175,9 @@ fn xml_error_bodies_are_read() {
         "text/xml",
         "<?xml version='1.0' encoding='UTF-8'?><Error><RequestId>XML-ID</RequestId><HostId>cloudsso.cn-shanghai.aliyuncs.com</HostId><Code>Forbidden.RAM</Code><Message>User not authorized &amp; denied</Message><Recommend>https://x</Recommend></Error>",
     )]);
-    let e = raw_client(&server).reset_user_password(&generated()).unwrap_err();
+    let e = raw_client(&server)
+        .reset_user_password(&generated())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Service);
     assert_eq!(e.code(), Some("Forbidden.RAM"));
     assert_eq!(e.message(), "User not authorized & denied");
@@ -176,7 +193,9 @@ fn an_html_502_is_still_a_typed_error_with_its_status() {
         "text/html",
         "<html><body><h1>502 Bad Gateway</h1></body></html>",
     )]);
-    let e = raw_client(&server).reset_user_password(&generated()).unwrap_err();
+    let e = raw_client(&server)
+        .reset_user_password(&generated())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Service);
     assert_eq!(e.code(), None);
     assert_eq!(e.http_status(), Some(502));
@@ -187,8 +206,14 @@ fn an_html_502_is_still_a_typed_error_with_its_status() {
 #[test]
 fn an_oversized_body_is_refused_with_a_decode_error() {
     let huge = format!("{{\"RequestId\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let server = RawServer::start(vec![json_answer("HTTP/1.1 200 OK", "application/json", &huge)]);
-    let e = raw_client(&server).reset_user_password(&generated()).unwrap_err();
+    let server = RawServer::start(vec![json_answer(
+        "HTTP/1.1 200 OK",
+        "application/json",
+        &huge,
+    )]);
+    let e = raw_client(&server)
+        .reset_user_password(&generated())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert!(e.message().contains("larger than 1048576 bytes"), "{e}");
 }
@@ -212,11 +237,22 @@ fn raw_request_has_the_password_and_token_only_in_the_body() {
     let raw = String::from_utf8(server.requests.lock().unwrap()[0].clone()).unwrap();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("POST / HTTP/1.1\r\n"), "{head}");
-    for secret in ["Distinct-Secret-123", "Distinct-Token-456", "Distinct!Pass789", "Distinct%21Pass789"] {
+    for secret in [
+        "Distinct-Secret-123",
+        "Distinct-Token-456",
+        "Distinct!Pass789",
+        "Distinct%21Pass789",
+    ] {
         assert!(!head.contains(secret), "{secret} in the request head");
     }
     assert!(body.contains("Password=Distinct%21Pass789"));
     assert!(body.contains("SecurityToken=Distinct-Token-456"));
-    assert!(!raw.contains("Distinct-Secret-123"), "the secret itself is never sent");
-    assert!(head.to_ascii_lowercase().contains("user-agent: cloudsso-rust/"));
+    assert!(
+        !raw.contains("Distinct-Secret-123"),
+        "the secret itself is never sent"
+    );
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("user-agent: cloudsso-rust/")
+    );
 }

@@ -29,7 +29,10 @@ fn last_nonces(emu: &cloudsso_emulator::Emulator, n: usize) -> Vec<String> {
 #[test]
 fn a_503_then_success_is_retried_with_a_fresh_nonce() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 2, "action": "respond", "status": 503, "code": "ServiceUnavailable"}));
+    fault(
+        &emu,
+        json!({"count": 2, "action": "respond", "status": 503, "code": "ServiceUnavailable"}),
+    );
     let client = builder_for(&emu).build().unwrap();
     let started = Instant::now();
     let out = client.reset_user_password(&generated()).unwrap();
@@ -44,7 +47,10 @@ fn a_503_then_success_is_retried_with_a_fresh_nonce() {
 #[test]
 fn throttling_burst_then_success_backs_off_from_500_ms() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 2, "action": "respond", "status": 400, "code": "Throttling.User", "message": "Request was denied due to user flow control."}));
+    fault(
+        &emu,
+        json!({"count": 2, "action": "respond", "status": 400, "code": "Throttling.User", "message": "Request was denied due to user flow control."}),
+    );
     let client = builder_for(&emu).max_attempts(3).build().unwrap();
     let out = client.reset_user_password(&generated()).unwrap();
     assert!(out.new_password().is_some());
@@ -54,19 +60,28 @@ fn throttling_burst_then_success_backs_off_from_500_ms() {
 #[test]
 fn retry_after_header_sets_the_wait() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 1, "action": "respond", "status": 429, "code": "Throttling", "retry_after_ms": 700}));
+    fault(
+        &emu,
+        json!({"count": 1, "action": "respond", "status": 429, "code": "Throttling", "retry_after_ms": 700}),
+    );
     let client = builder_for(&emu).build().unwrap();
     let started = Instant::now();
     client.reset_user_password(&generated()).unwrap();
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(700), "waited {waited:?}");
-    assert!(waited < Duration::from_millis(700 + 1000), "waited {waited:?}");
+    assert!(
+        waited < Duration::from_millis(700 + 1000),
+        "waited {waited:?}"
+    );
 }
 
 #[test]
 fn attempts_are_capped_and_reported() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 5, "action": "respond", "status": 503, "code": "ServiceUnavailable", "retry_after_ms": 1}));
+    fault(
+        &emu,
+        json!({"count": 5, "action": "respond", "status": 503, "code": "ServiceUnavailable", "retry_after_ms": 1}),
+    );
     let client = builder_for(&emu).max_attempts(2).build().unwrap();
     let e = client.reset_user_password(&generated()).unwrap_err();
     assert_eq!(e.code(), Some("ServiceUnavailable"));
@@ -80,7 +95,9 @@ fn client_errors_and_signature_errors_are_never_retried() {
     let emu = emulator(None);
     let client = builder_for(&emu).build().unwrap();
     let e = client
-        .reset_user_password(&ResetUserPasswordRequest::new(DIR, "u-ghost").generate_random_password(true))
+        .reset_user_password(
+            &ResetUserPasswordRequest::new(DIR, "u-ghost").generate_random_password(true),
+        )
         .unwrap_err();
     assert_eq!((e.attempts(), emu.stats().requests), (1, 1));
     let bad_key = cloudsso::Client::builder()
@@ -110,7 +127,9 @@ fn an_ambiguous_drop_is_retried_for_a_caller_password() {
     let emu = emulator(None);
     fault(&emu, json!({"count": 1, "action": "drop_after_process"}));
     let client = builder_for(&emu).build().unwrap();
-    client.reset_user_password(&chosen("Retry!Safe123")).unwrap();
+    client
+        .reset_user_password(&chosen("Retry!Safe123"))
+        .unwrap();
     assert_eq!(emu.stats().requests, 2);
     assert_eq!(emu.check_password(DIR, USER, "Retry!Safe123"), Some(true));
 }
@@ -118,16 +137,25 @@ fn an_ambiguous_drop_is_retried_for_a_caller_password() {
 #[test]
 fn a_generated_password_is_retried_after_an_ambiguous_failure_only_on_opt_in() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 1, "action": "respond", "status": 500, "code": "InternalError"}));
+    fault(
+        &emu,
+        json!({"count": 1, "action": "respond", "status": 500, "code": "InternalError"}),
+    );
     let client = builder_for(&emu)
         .retry_unknown_outcome_for_generated(true)
         .build()
         .unwrap();
     let out = client.reset_user_password(&generated()).unwrap();
-    assert_eq!(emu.check_password(DIR, USER, out.new_password().unwrap()), Some(true));
+    assert_eq!(
+        emu.check_password(DIR, USER, out.new_password().unwrap()),
+        Some(true)
+    );
     assert_eq!(emu.stats().requests, 2);
 
-    fault(&emu, json!({"count": 1, "action": "respond", "status": 500, "code": "InternalError"}));
+    fault(
+        &emu,
+        json!({"count": 1, "action": "respond", "status": 500, "code": "InternalError"}),
+    );
     let cautious = builder_for(&emu).build().unwrap();
     let e = cautious.reset_user_password(&generated()).unwrap_err();
     assert_eq!((e.http_status(), e.attempts()), (Some(500), 1));
@@ -136,7 +164,11 @@ fn a_generated_password_is_retried_after_an_ambiguous_failure_only_on_opt_in() {
 
 #[test]
 fn connection_refused_is_retried_then_reported() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = cloudsso::Client::builder()
         .endpoint(format!("http://127.0.0.1:{port}"))
         .access_key("testid", "testsecret")
@@ -151,10 +183,18 @@ fn connection_refused_is_retried_then_reported() {
 #[test]
 fn the_retry_budget_stops_a_retry_storm() {
     let emu = emulator(None);
-    fault(&emu, json!({"count": 1000, "action": "respond", "status": 503, "code": "ServiceUnavailable", "retry_after_ms": 1}));
+    fault(
+        &emu,
+        json!({"count": 1000, "action": "respond", "status": 503, "code": "ServiceUnavailable", "retry_after_ms": 1}),
+    );
     let client = builder_for(&emu).rate_limit_per_second(0).build().unwrap();
     let attempts: Vec<u32> = (0..70)
-        .map(|_| client.reset_user_password(&generated()).unwrap_err().attempts())
+        .map(|_| {
+            client
+                .reset_user_password(&generated())
+                .unwrap_err()
+                .attempts()
+        })
         .collect();
     // 500 tokens at 5 a retry: 100 retries, i.e. 50 calls of 3 attempts; then single attempts.
     assert!(attempts[..50].iter().all(|&a| a == 3), "{attempts:?}");
@@ -171,14 +211,21 @@ fn clock_skew_is_corrected_once_and_remembered() {
     let offset = client.clock_offset_ms();
     assert!((3_595_000..=3_605_000).contains(&offset), "offset {offset}");
     client.reset_user_password(&generated()).unwrap();
-    assert_eq!(emu.stats().requests, 3, "the offset is kept for later calls");
+    assert_eq!(
+        emu.stats().requests,
+        3,
+        "the offset is kept for later calls"
+    );
 }
 
 #[test]
 fn skew_that_persists_is_reported_with_its_size() {
     let emu = emulator(None);
     emu.set_clock_offset(-7200);
-    fault(&emu, json!({"count": 3, "action": "respond", "status": 400, "code": "InvalidTimeStamp.Expired", "message": "Specified time stamp or date value is expired."}));
+    fault(
+        &emu,
+        json!({"count": 3, "action": "respond", "status": 400, "code": "InvalidTimeStamp.Expired", "message": "Specified time stamp or date value is expired."}),
+    );
     let client = builder_for(&emu).build().unwrap();
     let e = client.reset_user_password(&generated()).unwrap_err();
     assert_eq!(e.code(), Some("InvalidTimeStamp.Expired"));
@@ -215,13 +262,20 @@ fn the_rate_limit_keeps_a_bulk_job_under_the_service_throttle() {
     println!("1000 calls from 8 threads took {elapsed:?}, {throttled} throttled");
     assert_eq!(throttled, 0);
     assert_eq!(emu.stats().resets, 1000);
-    assert!(elapsed >= Duration::from_millis(9_000), "the limit paces calls: {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(9_000),
+        "the limit paces calls: {elapsed:?}"
+    );
 }
 
 #[test]
 fn without_the_limit_the_service_throttle_is_hit() {
     let emu = emulator(None);
-    let client = builder_for(&emu).max_attempts(1).rate_limit_per_second(0).build().unwrap();
+    let client = builder_for(&emu)
+        .max_attempts(1)
+        .rate_limit_per_second(0)
+        .build()
+        .unwrap();
     let throttled = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
             .map(|_| {
@@ -237,7 +291,10 @@ fn without_the_limit_the_service_throttle_is_hit() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum::<usize>()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum::<usize>()
     });
     assert!(throttled > 0, "320 unpaced calls exceed a 100-call bucket");
 }

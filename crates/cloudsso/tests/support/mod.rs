@@ -26,9 +26,10 @@ pub fn emulator(extra_state: Option<&str>) -> Emulator {
 
 /// A builder aimed at the emulator with its demo keys and fast retries.
 pub fn builder_for(emulator: &Emulator) -> ClientBuilder {
-    Client::builder()
-        .endpoint(emulator.endpoint())
-        .access_key(&emulator.demo().access_key_id, &emulator.demo().access_key_secret)
+    Client::builder().endpoint(emulator.endpoint()).access_key(
+        &emulator.demo().access_key_id,
+        &emulator.demo().access_key_secret,
+    )
 }
 
 /// Queues a fault described as JSON (the admin API's shape).
