@@ -198,10 +198,16 @@ impl Emulator {
         lock(&self.server.service.state).throttle = rates;
     }
 
-    /// Blocks until the emulator stops: after `POST /_emulator/shutdown`, or [`Emulator::shutdown`]
-    /// / drop from another thread holding it.
+    /// Blocks until the emulator stops serving: after `POST /_emulator/shutdown` or
+    /// [`Emulator::stop`] (from another thread sharing it, e.g. a signal handler).
     pub fn wait(&self) {
         self.server.service.wait_stopped();
+    }
+
+    /// Stops accepting connections (the listening socket is closed) and ends every
+    /// [`Emulator::wait`]. Connections already open are served until the emulator is dropped.
+    pub fn stop(&self) {
+        self.server.stop_accepting();
     }
 
     /// Stops the threads and frees the port. Also done on drop.

@@ -120,6 +120,17 @@ mod tests {
     }
 
     #[test]
+    fn buckets_refill_over_time() {
+        let mut t = Throttle::new(rates(20, 0));
+        for _ in 0..20 {
+            t.admit("a").unwrap();
+        }
+        assert!(t.admit("a").is_err());
+        std::thread::sleep(std::time::Duration::from_millis(120));
+        t.admit("a").unwrap();
+    }
+
+    #[test]
     fn zero_means_off() {
         let mut t = Throttle::new(rates(0, 0));
         for _ in 0..1000 {

@@ -660,6 +660,18 @@ fn admin_shutdown_ends_wait_and_announcement_is_parseable() {
 }
 
 #[test]
+fn stop_from_another_thread_ends_wait() {
+    let emu = std::sync::Arc::new(start());
+    let stopper = emu.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        stopper.stop();
+    });
+    emu.wait();
+    t.join().unwrap();
+}
+
+#[test]
 fn admin_rejects_bad_input_without_echoing_it() {
     let emu = start();
     let addr = emu.local_addr();
@@ -676,4 +688,95 @@ fn admin_rejects_bad_input_without_echoing_it() {
         admin(addr, "GET", "/_emulator/faults", None),
         (200, json!({"pending": 0}))
     );
+}
+
+#[test]
+fn v1_get_with_everything_in_the_query_works_and_is_logged_redacted() {
+    let emu = start();
+    let addr = emu.local_addr();
+    let password = "In-The-URL 1+ä";
+    let business = [
+        ("DirectoryId", DIR),
+        ("UserId", USER),
+        ("Password", password),
+    ];
+    // Business parameters in the query too, as the vendor SDK sends them.
+    let (mut query, _) = V1::demo().sign("GET", &business);
+    for (k, v) in business {
+        query.push((k.into(), v.into()));
+    }
+    let target = format!(
+        "/?{}",
+        query
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    );
+    let resp = send(addr, "GET", &target, &[], b"");
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(emu.check_password(DIR, USER, password), Some(true));
+    let logged = &emu.requests()[0];
+    assert!(logged.target.contains("Password=REDACTED") && !logged.target.contains("In-The-URL"));
+    assert!(logged.query_names.contains(&"Password".to_owned()));
+    assert!(logged.body_names.is_empty());
+}
+
+#[test]
+fn plus_in_a_form_body_is_a_space() {
+    let emu = start();
+    let addr = emu.local_addr();
+    let password = "Has Spaces 12!";
+    let (query, _) = V1::demo().sign(
+        "POST",
+        &[
+            ("DirectoryId", DIR),
+            ("UserId", USER),
+            ("Password", password),
+        ],
+    );
+    let target = format!(
+        "/?{}",
+        query
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    );
+    let body = format!("DirectoryId={DIR}&UserId={USER}&Password=Has+Spaces+12%21");
+    let headers = [(
+        "content-type".to_owned(),
+        "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
+    )];
+    let resp = send(addr, "POST", &target, &headers, body.as_bytes());
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(emu.check_password(DIR, USER, password), Some(true));
+}
+
+#[test]
+fn v3_body_hash_must_match_the_body_received() {
+    let emu = start();
+    let addr = emu.local_addr();
+    // Sign one body, send another of the same length.
+    let v3 = V3::demo();
+    let signed = v3.call_raw(&[
+        ("DirectoryId", DIR),
+        ("UserId", USER),
+        ("Password", "Signed-Body-11"),
+    ]);
+    let tampered = String::from_utf8(signed)
+        .unwrap()
+        .replace("Signed-Body-11", "Forged-Body-11");
+    let resp = parse_response(&exchange(addr, tampered.as_bytes()));
+    assert_eq!(
+        (resp.status, resp.code().as_str()),
+        (400, "SignatureDoesNotMatch")
+    );
+    assert!(
+        resp.json()["Message"]
+            .as_str()
+            .unwrap()
+            .contains("x-acs-content-sha256")
+    );
+    assert_eq!(emu.stats().resets, 0);
 }

@@ -228,11 +228,7 @@ impl V1 {
     }
 
     /// (query, body) with the signature added to the query.
-    pub fn sign(
-        &self,
-        method: &str,
-        business: &[(&str, &str)],
-    ) -> (Pairs, Pairs) {
+    pub fn sign(&self, method: &str, business: &[(&str, &str)]) -> (Pairs, Pairs) {
         let mut query: Vec<(String, String)> = vec![
             ("Action".into(), self.action.clone()),
             ("Version".into(), self.version.clone()),
@@ -301,6 +297,11 @@ impl V3 {
     }
 
     pub fn call(&self, addr: SocketAddr, business: &[(&str, &str)]) -> Resp {
+        parse_response(&exchange(addr, &self.call_raw(business)))
+    }
+
+    /// The signed request's bytes.
+    pub fn call_raw(&self, business: &[(&str, &str)]) -> Vec<u8> {
         let pairs: Vec<(String, String)> = business
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -353,6 +354,6 @@ impl V3 {
         let mut sent: Vec<(String, String)> =
             headers.into_iter().filter(|(n, _)| n != "host").collect();
         sent.push(("authorization".into(), auth));
-        send(addr, "POST", "/", &sent, body.as_bytes())
+        request_bytes("POST", "/", &sent, body.as_bytes())
     }
 }
