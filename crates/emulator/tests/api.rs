@@ -780,3 +780,31 @@ fn v3_body_hash_must_match_the_body_received() {
     );
     assert_eq!(emu.stats().resets, 0);
 }
+
+/// The admin API has no authentication, so it must refuse peers that are not loopback. Skipped
+/// when the machine has no routable address to connect from.
+#[test]
+fn admin_refuses_non_loopback_peers() {
+    use cloudsso_emulator::{Emulator, EmulatorConfig};
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    let Some(ip) = probe
+        .connect("10.255.255.255:1")
+        .ok()
+        .and_then(|_| probe.local_addr().ok())
+        .map(|a| a.ip())
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
+    else {
+        eprintln!("no non-loopback address; skipped");
+        return;
+    };
+    let emu = Emulator::start(EmulatorConfig {
+        listen: Some("0.0.0.0:0".parse().unwrap()),
+        ..Default::default()
+    })
+    .unwrap();
+    let addr = std::net::SocketAddr::new(ip, emu.local_addr().port());
+    let (status, _) = admin(addr, "GET", "/_emulator/stats", None);
+    assert_eq!(status, 403);
+    // The API itself answers any peer.
+    assert_eq!(V1::demo().call(addr, &GENERATE).status, 200);
+}
