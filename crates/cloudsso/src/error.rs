@@ -77,6 +77,7 @@ struct Inner {
     retry_after: Option<Duration>,
     server_date: Option<std::time::SystemTime>,
     delivery: Delivery,
+    permanent: bool,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
 
@@ -108,6 +109,7 @@ impl Error {
                 retry_after: None,
                 server_date: None,
                 delivery,
+                permanent: false,
                 source: None,
             }),
         }
@@ -184,6 +186,16 @@ impl Error {
     pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
         self.inner.retry_after = retry_after;
         self
+    }
+
+    /// Marks a failure that another attempt cannot fix (a bad certificate, a redirect).
+    pub(crate) fn permanent(mut self) -> Self {
+        self.inner.permanent = true;
+        self
+    }
+
+    pub(crate) fn is_permanent(&self) -> bool {
+        self.inner.permanent
     }
 
     pub(crate) fn with_server_date(mut self, date: Option<std::time::SystemTime>) -> Self {

@@ -36,6 +36,7 @@ pub fn interpret(
                 .map(|l| format!(" to {}", strip_query(l)))
                 .unwrap_or_default()
         ))
+        .permanent()
         .with_request_id(reply.request_id)),
         status => Err(failure(reply, status)),
     }

@@ -68,6 +68,9 @@ impl Reason {
 
 /// Sorts an error into a retry reason, or `None` when it must not be retried.
 pub fn reason(error: &Error) -> Option<Reason> {
+    if error.is_permanent() {
+        return None;
+    }
     match error.kind() {
         ErrorKind::Throttled => Some(Reason::Throttled),
         ErrorKind::Timeout | ErrorKind::Transport => Some(match error.delivery() {

@@ -214,7 +214,14 @@ impl Transport {
                 format!("the exchange failed: {error}"),
             ),
         };
-        Error::connection(kind, what, delivery).with_source(error)
+        let permanent = matches!(error, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+            || matches!(&error, ureq::Error::Io(e) if is_tls_failure(e));
+        let mapped = Error::connection(kind, what, delivery).with_source(error);
+        if permanent {
+            mapped.permanent()
+        } else {
+            mapped
+        }
     }
 }
 
@@ -225,8 +232,20 @@ enum Stage {
     Body,
 }
 
+/// rustls reports handshake failures (an untrusted certificate, say) as I/O errors.
+fn is_tls_failure(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
 fn io_failure(e: &io::Error, stage: Stage) -> (ErrorKind, Delivery, String) {
     use io::ErrorKind as K;
+    if is_tls_failure(e) {
+        return (
+            ErrorKind::Transport,
+            Delivery::NotProcessed,
+            format!("TLS failed: {e}"),
+        );
+    }
     match (e.kind(), stage) {
         (K::ConnectionRefused, _) => (
             ErrorKind::Transport,

@@ -92,24 +92,38 @@ pub(crate) fn process(service: &Service, req: &ApiRequest<'_>, seen: &mut Seen) 
     }
 }
 
-/// The format an answer to this request takes, judged without validating anything (for answers
-/// that skip processing, such as an injected `respond` fault).
-pub(crate) fn answer_format(req: &ApiRequest<'_>) -> Format {
-    if req
+/// The format an answer to this request takes, and what the request log may keep
+/// about it, judged without validating anything (for answers that skip processing,
+/// such as an injected `respond` fault; tests still see each attempt's nonce).
+pub(crate) fn observe(req: &ApiRequest<'_>) -> (Format, Seen) {
+    let v3 = req
         .header("authorization")
-        .is_some_and(|a| a.starts_with(V3_ALGORITHM))
-    {
-        return Format::Json;
-    }
+        .is_some_and(|a| a.starts_with(V3_ALGORITHM));
     let mut seen = Seen {
-        signature_version: Some("v1"),
+        signature_version: Some(if v3 { "v3" } else { "v1" }),
         ..Seen::default()
     };
     let mut format = Format::Xml;
-    match parse_params(req, &mut seen, &mut format) {
-        Ok(params) => v1_format(&params.all).unwrap_or(Format::Xml),
-        Err(_) => format,
+    let params = parse_params(req, &mut seen, &mut format).ok();
+    let param = |name: &str| {
+        params
+            .as_ref()
+            .and_then(|p| p.non_empty(name))
+            .map(str::to_owned)
+    };
+    if v3 {
+        format = Format::Json;
+        seen.nonce = req.header("x-acs-signature-nonce").map(sanitize);
+        seen.timestamp = req.header("x-acs-date").map(sanitize);
+    } else {
+        if let Some(p) = &params {
+            format = v1_format(&p.all).unwrap_or(Format::Xml);
+        }
+        seen.nonce = param("SignatureNonce").map(|n| sanitize(&n));
+        seen.timestamp = param("Timestamp").map(|t| sanitize(&t));
+        seen.access_key_id = param("AccessKeyId").map(|k| sanitize(&k));
     }
+    (format, seen)
 }
 
 /// Parameters of a request, from the query string and the form body.

@@ -291,12 +291,9 @@ async fn api_route(
         body: &body,
     };
     if let Some(f) = fault.as_ref().filter(|f| f.action == FaultAction::Respond) {
-        return Ok(fault_response(
-            service,
-            f,
-            api::answer_format(&api_request),
-            entry,
-        ));
+        let (format, seen) = api::observe(&api_request);
+        log_seen(&mut entry, seen);
+        return Ok(fault_response(service, f, format, entry));
     }
     let mut seen = Seen::default();
     let answer = api::process(service, &api_request, &mut seen);
@@ -307,12 +304,7 @@ async fn api_route(
             Some(code) => recorder.count_error(code),
         }
     }
-    entry.query_names = seen.query_names;
-    entry.body_names = seen.body_names;
-    entry.signature_version = seen.signature_version.map(str::to_owned);
-    entry.access_key_id = seen.access_key_id;
-    entry.nonce = seen.nonce;
-    entry.timestamp = seen.timestamp;
+    log_seen(&mut entry, seen);
     entry.code = answer.code.clone();
 
     let resp = match action {
@@ -352,6 +344,16 @@ async fn api_route(
     };
     record(entry);
     Ok(with_request_id(resp, &answer.request_id))
+}
+
+/// Copies what the request log may keep about a request into its entry.
+fn log_seen(entry: &mut LoggedRequest, seen: Seen) {
+    entry.query_names = seen.query_names;
+    entry.body_names = seen.body_names;
+    entry.signature_version = seen.signature_version.map(str::to_owned);
+    entry.access_key_id = seen.access_key_id;
+    entry.nonce = seen.nonce;
+    entry.timestamp = seen.timestamp;
 }
 
 /// The `respond` fault: the configured error in the service's error body (in the format the
