@@ -1,0 +1,2 @@
+//! Placeholder until the benchmark work lands; replaced by the criterion suite.
+fn main() {}
