@@ -57,11 +57,12 @@ pub use model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
 pub use secret::Secret;
 pub use signing::SignatureVersion;
 
-/// Entry points for the fuzz targets (feature `fuzzing`); not a stable API.
+/// Entry points for the fuzz targets and benchmarks (feature `fuzzing`); not a stable API.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
     pub use crate::transport::{HttpReply, ReplyHeaders};
+    pub use crate::wire::{AttemptStamp, SignedRequest, sign};
     pub use crate::xml::element_text;
 
     /// Interprets an answer exactly as a call would, from its parts.
