@@ -20,6 +20,13 @@
 //! # Ok::<(), cloudsso::Error>(())
 //! ```
 //!
+//! Logging goes through the `log` crate under the target `cloudsso` (debug for
+//! each attempt, warn for each retry, info on success) and never carries a
+//! secret. The HTTP library underneath (`ureq`) dumps raw wire bytes, request
+//! body included, at its *trace* level: never enable trace for the `ureq` and
+//! `ureq_proto` targets where passwords flow. The bindings and the CLI forward
+//! only the `cloudsso` records.
+//!
 //! Modules, one concern each: [`model`] (request and response), [`validation`],
 //! [`signing`] (V1 and V3), [`credentials`], [`endpoint`], `transport` (HTTP),
 //! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`].
