@@ -1,0 +1,84 @@
+//! Reads typed values out of JS objects. A value of the wrong type becomes a
+//! validation failure naming the field; the value itself is never shown,
+//! because it may be a password or a secret.
+
+use crate::failure::Failure;
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::{JsValue, ValueType};
+
+/// An options object passed by the caller.
+pub struct Fields<'e> {
+    object: Object<'e>,
+}
+
+impl<'e> Fields<'e> {
+    /// `value` must be an object; `undefined` and `null` count as `{}` when
+    /// `optional`. `name` is what the value is called in error messages.
+    pub fn read(
+        value: Option<Unknown<'e>>,
+        name: &'static str,
+        optional: bool,
+    ) -> Result<Option<Self>, Failure> {
+        let Some(value) = value else {
+            return if optional {
+                Ok(None)
+            } else {
+                Err(Failure::argument(name, "is required"))
+            };
+        };
+        match value.get_type()? {
+            ValueType::Undefined | ValueType::Null if optional => Ok(None),
+            ValueType::Object => Ok(Some(Fields {
+                object: value.coerce_to_object()?,
+            })),
+            _ => Err(Failure::argument(name, "must be an object")),
+        }
+    }
+
+    /// The property, or `None` when it is missing, `undefined` or `null`.
+    fn get(&self, name: &'static str) -> Result<Option<Unknown<'e>>, Failure> {
+        let value: Unknown<'e> = self.object.get_named_property(name)?;
+        Ok(match value.get_type()? {
+            ValueType::Undefined | ValueType::Null => None,
+            _ => Some(value),
+        })
+    }
+
+    /// A string property.
+    pub fn string(&self, name: &'static str) -> Result<Option<String>, Failure> {
+        match self.get(name)? {
+            None => Ok(None),
+            Some(v) if v.get_type()? == ValueType::String => {
+                Ok(Some(v.coerce_to_string()?.into_utf8()?.into_owned()?))
+            }
+            Some(_) => Err(Failure::argument(name, "must be a string")),
+        }
+    }
+
+    /// A boolean property.
+    pub fn boolean(&self, name: &'static str) -> Result<Option<bool>, Failure> {
+        match self.get(name)? {
+            None => Ok(None),
+            Some(v) if v.get_type()? == ValueType::Boolean => Ok(Some(v.coerce_to_bool()?)),
+            Some(_) => Err(Failure::argument(name, "must be a boolean")),
+        }
+    }
+
+    /// A whole, non-negative number property (saturated at `u64::MAX`; the
+    /// core checks the actual range and reports it).
+    pub fn whole_number(&self, name: &'static str) -> Result<Option<u64>, Failure> {
+        const RULE: &str = "must be a whole number, 0 or more";
+        match self.get(name)? {
+            None => Ok(None),
+            Some(v) if v.get_type()? == ValueType::Number => {
+                let n = v.coerce_to_number()?.get_double()?;
+                if n.is_finite() && n >= 0.0 && n.fract() == 0.0 {
+                    Ok(Some(n as u64))
+                } else {
+                    Err(Failure::argument(name, RULE))
+                }
+            }
+            Some(_) => Err(Failure::argument(name, RULE)),
+        }
+    }
+}

@@ -1,0 +1,100 @@
+'use strict';
+// Starts the real CloudSSO emulator (`cloudsso emulator`) for a test file and
+// talks to its admin API. Kept outside test/ so `node --test` does not run it.
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const BIN = process.env.CLOUDSSO_BIN || path.join(REPO, 'target', 'debug', 'cloudsso');
+
+/** Resolves with the first stdout line of `child`, or rejects after `ms`. */
+function firstLine(child, ms) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`emulator printed no line within ${ms} ms`)), ms);
+    const fail = (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${error.message}; stderr: ${err.trim()}`));
+    };
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const end = out.indexOf('\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, end));
+      }
+    });
+    child.on('error', fail);
+    child.on('exit', (code) => fail(new Error(`emulator exited with ${code}`)));
+  });
+}
+
+/**
+ * Starts an emulator on a free loopback port. The result holds the announced
+ * `endpoint`, demo keys and ids, and admin helpers; call `stop()` at the end.
+ */
+async function startEmulator() {
+  const child = spawn(BIN, ['emulator', '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let info;
+  try {
+    info = JSON.parse(await firstLine(child, 15000));
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  child.stdout.resume();
+  child.stderr.resume();
+  child.removeAllListeners('exit');
+
+  async function admin(method, route, body) {
+    const response = await fetch(`${info.endpoint}/_emulator/${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      throw new Error(`admin ${method} ${route}: HTTP ${response.status} ${JSON.stringify(answer)}`);
+    }
+    return answer;
+  }
+
+  return {
+    endpoint: info.endpoint,
+    accessKeyId: info.access_key_id,
+    accessKeySecret: info.access_key_secret,
+    directoryId: info.directory_id,
+    userId: info.user_id,
+    /** Options for a client of this emulator with the demo keys. */
+    clientOptions(extra = {}) {
+      return {
+        endpoint: info.endpoint,
+        accessKeyId: info.access_key_id,
+        accessKeySecret: info.access_key_secret,
+        ...extra,
+      };
+    },
+    admin,
+    stats: () => admin('GET', 'stats'),
+    requests: () => admin('GET', 'requests'),
+    fault: (fault) => admin('POST', 'faults', fault),
+    clearFaults: () => admin('DELETE', 'faults'),
+    passwordMatches: async (directoryId, userId, password) =>
+      (await admin('POST', 'check-password', { directory_id: directoryId, user_id: userId, password }))
+        .matches,
+    stop() {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
+
+module.exports = { startEmulator };
