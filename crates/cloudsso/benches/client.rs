@@ -37,7 +37,10 @@ fn v1_params() -> Vec<(&'static str, &'static str)> {
         ("SignatureVersion", "1.0"),
         ("SignatureNonce", NONCE),
         ("Timestamp", TIMESTAMP),
-        ("SecurityToken", "CAIS+gF1q6Ft5B2yfSjIr5bmKfXhr5Nr0oGtaUfXjV0+bench"),
+        (
+            "SecurityToken",
+            "CAIS+gF1q6Ft5B2yfSjIr5bmKfXhr5Nr0oGtaUfXjV0+bench",
+        ),
         ("DirectoryId", DIRECTORY),
         ("UserId", USER),
         ("Password", "N3w-Passw0rd! ä+*"),
@@ -73,7 +76,8 @@ fn bench_signing(c: &mut Criterion) {
         })
     });
     group.bench_function("v3_canonical_request_and_signature", |b| {
-        let body = "DirectoryId=d-00fc2p61abcd&GenerateRandomPassword=true&UserId=u-00q8wbq42wiltcrkabcd";
+        let body =
+            "DirectoryId=d-00fc2p61abcd&GenerateRandomPassword=true&UserId=u-00q8wbq42wiltcrkabcd";
         b.iter(|| {
             let hash = v3::sha256_hex(black_box(body).as_bytes());
             let mut headers = [
@@ -189,8 +193,7 @@ fn serve_connection(stream: TcpStream) {
             }
         }
         body.resize(content_length, 0);
-        if reader.read_exact(&mut body).is_err() || writer.write_all(response.as_bytes()).is_err()
-        {
+        if reader.read_exact(&mut body).is_err() || writer.write_all(response.as_bytes()).is_err() {
             return;
         }
     }
