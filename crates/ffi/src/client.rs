@@ -128,7 +128,7 @@ pub extern "C" fn cloudsso_reset_user_password(
             request = request.require_password_reset_for_next_login(require);
         }
         let response = client.client.reset_user_password(&request)?;
-        let result = Box::into_raw(Box::new(cloudsso_reset_result::from_core(response)));
+        let result = Box::into_raw(Box::new(cloudsso_reset_result::from_core(response)?));
         // SAFETY: checked non-NULL above; the caller passes writable storage.
         unsafe { *result_out = result };
         Ok(())

@@ -32,7 +32,7 @@ pub(crate) type Failure = Box<cloudsso_error>;
 
 /// A C copy of `text`. Text from the service may hold a NUL, which C cannot
 /// represent: it becomes U+FFFD rather than cutting the string short.
-fn c_text(text: &str) -> CString {
+pub(crate) fn c_text(text: &str) -> CString {
     CString::new(text).unwrap_or_else(|_| {
         CString::new(text.replace('\0', "\u{FFFD}")).expect("NUL bytes were replaced")
     })
@@ -94,6 +94,25 @@ impl cloudsso_error {
             rule.to_owned(),
             description,
         )
+    }
+
+    /// The service generated a password holding a NUL byte, which a C string
+    /// cannot carry. The password was changed, so the outcome is reported as
+    /// unknown rather than handing out a truncated password.
+    pub(crate) fn unrepresentable_password(request_id: &str) -> Failure {
+        let mut e = Self::local(
+            cloudsso_status::CLOUDSSO_DECODE,
+            "new_password",
+            "the generated password contains a NUL byte and cannot be returned to C".to_owned(),
+            format!(
+                "unreadable response: the generated password contains a NUL byte and cannot be \
+                 returned to C [request id {request_id}]. The outcome is unknown: the password \
+                 was changed; reset it again"
+            ),
+        );
+        e.request_id = Some(c_text(request_id));
+        e.outcome_unknown = true;
+        e
     }
 
     /// A panic was caught at the boundary.

@@ -1,8 +1,9 @@
 //! `cloudsso_reset_result`: what a successful reset returns to C.
 
+use crate::error::{Failure, c_text, cloudsso_error};
 use std::ffi::{CString, c_char};
 use std::ptr;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// The outcome of a successful `cloudsso_reset_user_password`. Opaque;
 /// release it with `cloudsso_reset_result_free`, which wipes the password.
@@ -16,15 +17,26 @@ pub struct cloudsso_reset_result {
 impl cloudsso_reset_result {
     /// Copies a core response for C; the core's copy of the password is wiped
     /// when the response is dropped here.
-    pub(crate) fn from_core(mut response: core_client::ResetUserPasswordResponse) -> Self {
-        let new_password = response.take_new_password().map(|secret| {
+    pub(crate) fn from_core(
+        mut response: core_client::ResetUserPasswordResponse,
+    ) -> Result<Self, Failure> {
+        let new_password = match response.take_new_password() {
             // Allocated once at its final size, so no stray copy is left behind.
-            Zeroizing::new(CString::new(secret.expose()).unwrap_or_default())
-        });
-        cloudsso_reset_result {
-            request_id: CString::new(response.request_id()).unwrap_or_default(),
+            Some(secret) => match CString::new(secret.expose()) {
+                Ok(password) => Some(Zeroizing::new(password)),
+                Err(nul) => {
+                    nul.into_vec().zeroize();
+                    return Err(cloudsso_error::unrepresentable_password(
+                        response.request_id(),
+                    ));
+                }
+            },
+            None => None,
+        };
+        Ok(cloudsso_reset_result {
+            request_id: c_text(response.request_id()),
             new_password,
-        }
+        })
     }
 }
 
