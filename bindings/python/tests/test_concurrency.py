@@ -1,0 +1,126 @@
+"""The GIL is released during the call: threads and asyncio overlap their waits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import List
+
+import pytest
+
+import cloudsso
+from conftest import Emulator
+
+DELAY_MS = 500
+
+
+def test_four_threads_sharing_one_client_run_in_parallel(emulator: Emulator) -> None:
+    client = emulator.client()
+    emulator.fault("delay", count=4, delay_ms=DELAY_MS)
+    results: List[cloudsso.ResetUserPasswordResult] = []
+    errors: List[BaseException] = []
+    start = threading.Barrier(5)
+
+    def work() -> None:
+        start.wait()
+        try:
+            results.append(
+                client.reset_user_password(emulator.directory_id, emulator.user_id, password="Parallel-Pw-4x!")
+            )
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.monotonic()
+    # The main thread keeps running Python while the calls wait.
+    spins = 0
+    while any(t.is_alive() for t in threads):
+        spins += 1
+        time.sleep(0.005)
+    elapsed = time.monotonic() - began
+    assert not errors
+    assert len(results) == 4
+    # Serialised, four calls take at least 4 x 500 ms = 2 s; overlapped about 0.5 s.
+    assert elapsed < 1.5, f"4 calls took {elapsed:.2f} s: not parallel"
+    assert elapsed >= DELAY_MS / 1000 * 0.9
+    assert spins > 10
+
+
+def test_asyncio_runs_eight_calls_at_once_and_the_loop_stays_responsive(emulator: Emulator) -> None:
+    client = emulator.client()
+    emulator.fault("delay", count=8, delay_ms=DELAY_MS)
+
+    async def scenario() -> None:
+        ticks = 0
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not done.is_set():
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        ticking = asyncio.ensure_future(ticker())
+        began = time.monotonic()
+        results = await asyncio.gather(
+            *(
+                client.reset_user_password_async(emulator.directory_id, emulator.user_id, password=f"Async-Pw-{i}-x!")
+                for i in range(8)
+            )
+        )
+        elapsed = time.monotonic() - began
+        done.set()
+        await ticking
+        assert len({r.request_id for r in results}) == 8
+        assert all(r.new_password is None for r in results)
+        # Eight serialised calls take at least 4 s.
+        assert elapsed < 2.0, f"8 async calls took {elapsed:.2f} s"
+        # The loop ticked every 10 ms or so while the calls waited.
+        assert ticks >= 15, f"event loop ticked only {ticks} times in {elapsed:.2f} s"
+
+    asyncio.run(scenario())
+
+
+def test_async_errors_are_the_same_exceptions(emulator: Emulator) -> None:
+    client = emulator.client()
+
+    async def scenario() -> None:
+        with pytest.raises(cloudsso.ServiceError) as caught:
+            await client.reset_user_password_async(
+                emulator.directory_id, "u-doesnotexist0000", generate_random_password=True
+            )
+        assert caught.value.http_status == 404
+        with pytest.raises(cloudsso.ValidationError) as invalid:
+            await client.reset_user_password_async(emulator.directory_id, "")
+        assert invalid.value.field == "user_id"
+        res = await client.reset_user_password_async(
+            emulator.directory_id, emulator.user_id, generate_random_password=True
+        )
+        assert res.new_password is not None and emulator.password_matches(res.new_password)
+
+    asyncio.run(scenario())
+
+
+def test_cancelled_async_call_does_not_break_the_loop(emulator: Emulator) -> None:
+    client = emulator.client()
+    emulator.fault("delay", count=1, delay_ms=400)
+
+    async def scenario() -> None:
+        task = asyncio.ensure_future(
+            client.reset_user_password_async(emulator.directory_id, emulator.user_id, password="Cancelled-Pw-1!")
+        )
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # The loop and the client still work afterwards.
+        res = await client.reset_user_password_async(
+            emulator.directory_id, emulator.user_id, generate_random_password=True
+        )
+        assert res.request_id
+
+    asyncio.run(scenario())
