@@ -117,6 +117,29 @@ static void signature_v3_is_accepted(void) {
     cloudsso_client_free(client);
 }
 
+/* A failed setter leaves the config as it was: the earlier values still apply. */
+static void a_failed_setter_changes_nothing(void) {
+    cloudsso_config *cfg = emulator_config(&emu);
+    cloudsso_client *client = NULL;
+    cloudsso_reset_result *res = NULL;
+    char log[65536];
+    CHECK_STATUS(cloudsso_config_set_signature_version(cfg, "v3"), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set_signature_version(cfg, "v2"), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_endpoint(cfg, "\xC3\x28"), CLOUDSSO_INVALID_UTF8);
+    CHECK_STATUS(cloudsso_config_set_access_key(cfg, "other", NULL, NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_client_new(cfg, &client, NULL), CLOUDSSO_OK);
+    cloudsso_config_free(cfg);
+    CHECK(admin_call(&emu, "POST", "/_emulator/requests/reset", NULL, NULL, 0) == 200);
+    CHECK_STATUS(cloudsso_reset_user_password(client, emu.directory_id, emu.user_id, NULL,
+                                              CLOUDSSO_TRUE, CLOUDSSO_UNSET, &res, NULL),
+                 CLOUDSSO_OK);
+    CHECK(admin_call(&emu, "GET", "/_emulator/requests", NULL, log, sizeof log) == 200);
+    CHECK(json_has(log, "signature_version", "\"v3\""));
+    CHECK(!json_has(log, "signature_version", "\"v1\""));
+    cloudsso_reset_result_free(res);
+    cloudsso_client_free(client);
+}
+
 static void an_unknown_user_is_a_service_error_with_its_metadata(void) {
     cloudsso_client *client = emulator_client(&emu, one_attempt);
     cloudsso_error *err = expect_failure(client, "u-nosuchuser00", NULL, CLOUDSSO_TRUE,
@@ -344,6 +367,7 @@ int main(void) {
     RUN(a_generated_password_is_returned_and_works);
     RUN(a_caller_password_is_set_and_not_returned);
     RUN(signature_v3_is_accepted);
+    RUN(a_failed_setter_changes_nothing);
     RUN(an_unknown_user_is_a_service_error_with_its_metadata);
     RUN(an_unknown_directory_is_a_service_error);
     RUN(a_throttling_answer_is_throttled);
