@@ -18,7 +18,7 @@ pub struct NativeClient {
 impl NativeClient {
     /// Checks the options and reads credentials (from the environment when no
     /// keys are given). No network I/O.
-    #[napi(constructor, ts_args_type = "options?: object | null")]
+    #[napi(constructor, catch_unwind, ts_args_type = "options?: object | null")]
     pub fn new(env: Env, options: Option<Unknown<'_>>) -> napi::Result<Self> {
         guard(|| convert::client(options))
             .map(|inner| NativeClient { inner })
@@ -26,13 +26,14 @@ impl NativeClient {
     }
 
     /// The URL requests go to.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn endpoint(&self) -> String {
         self.inner.endpoint().to_string()
     }
 
     /// Resets a password on the libuv pool; the promise settles on the main thread.
     #[napi(
+        catch_unwind,
         ts_args_type = "request: object",
         ts_return_type = "Promise<NativeResult>"
     )]
@@ -49,7 +50,7 @@ impl NativeClient {
     }
 
     /// Resets a password, blocking the calling thread until done.
-    #[napi(ts_args_type = "request: object")]
+    #[napi(catch_unwind, ts_args_type = "request: object")]
     pub fn reset_user_password_sync(
         &self,
         env: Env,

@@ -7,12 +7,39 @@ use cloudsso::{Client, ResetUserPasswordRequest, SignatureVersion};
 use napi::bindgen_prelude::Unknown;
 use std::time::Duration;
 
+/// The names `new Client(options)` reads.
+const CLIENT_OPTIONS: [&str; 13] = [
+    "region",
+    "endpoint",
+    "accessKeyId",
+    "accessKeySecret",
+    "securityToken",
+    "connectTimeoutMs",
+    "readTimeoutMs",
+    "maxAttempts",
+    "userAgent",
+    "allowInsecureHttp",
+    "signatureVersion",
+    "rateLimitPerSecond",
+    "retryUnknownOutcomeForGenerated",
+];
+
+/// The names `resetUserPassword(request)` reads.
+const REQUEST_FIELDS: [&str; 5] = [
+    "directoryId",
+    "userId",
+    "password",
+    "generateRandomPassword",
+    "requirePasswordResetForNextLogin",
+];
+
 /// Builds a client from `new Client(options)`.
 pub fn client(options: Option<Unknown<'_>>) -> Result<Client, Failure> {
     let mut builder = Client::builder();
     let Some(o) = Fields::read(options, "options", true)? else {
         return Ok(builder.build()?);
     };
+    o.only(&CLIENT_OPTIONS)?;
     if let Some(region) = o.string("region")? {
         builder = builder.region(region);
     }
@@ -64,6 +91,7 @@ pub fn client(options: Option<Unknown<'_>>) -> Result<Client, Failure> {
 pub fn request(value: Option<Unknown<'_>>) -> Result<ResetUserPasswordRequest, Failure> {
     let r = Fields::read(value, "request", false)?
         .ok_or(Failure::argument("request", "must be an object"))?;
+    r.only(&REQUEST_FIELDS)?;
     let mut request = ResetUserPasswordRequest::new(
         r.string("directoryId")?.unwrap_or_default(),
         r.string("userId")?.unwrap_or_default(),

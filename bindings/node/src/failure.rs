@@ -15,10 +15,7 @@ pub enum Failure {
     Core(cloudsso::Error),
     /// An argument of the wrong JS type. Reported as a validation error that
     /// names the field and never shows the value (it may be a password).
-    Argument {
-        field: &'static str,
-        rule: &'static str,
-    },
+    Argument { field: String, rule: &'static str },
     /// Rust code panicked; caught so the process lives on.
     Panic,
     /// A JS exception raised while reading the arguments (a throwing getter),
@@ -40,8 +37,11 @@ impl From<napi::Error> for Failure {
 
 impl Failure {
     /// A wrong-typed argument, named by its JS name.
-    pub fn argument(field: &'static str, rule: &'static str) -> Self {
-        Failure::Argument { field, rule }
+    pub fn argument(field: impl Into<String>, rule: &'static str) -> Self {
+        Failure::Argument {
+            field: field.into(),
+            rule,
+        }
     }
 
     /// The error to throw or reject with.
@@ -72,7 +72,7 @@ impl Failure {
             Failure::Core(e) => set_core_properties(&mut error, e)?,
             Failure::Argument { field, .. } => {
                 error.set_named_property("kind", "validation")?;
-                error.set_named_property("field", *field)?;
+                error.set_named_property("field", field.as_str())?;
                 error.set_named_property("attempts", 0)?;
                 error.set_named_property("outcomeUnknown", false)?;
             }
@@ -146,7 +146,14 @@ pub fn guard<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::js_field_name;
+    use super::{Failure, guard, js_field_name};
+
+    #[test]
+    fn a_panic_becomes_a_failure_instead_of_unwinding() {
+        let outcome: Result<(), Failure> = guard(|| panic!("boom"));
+        assert!(matches!(outcome, Err(Failure::Panic)));
+        assert!(matches!(guard(|| Ok(7)), Ok(7)));
+    }
 
     #[test]
     fn core_field_names_become_the_js_option_names() {

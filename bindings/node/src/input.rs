@@ -35,6 +35,20 @@ impl<'e> Fields<'e> {
         }
     }
 
+    /// Rejects names outside `known`, so that a misspelt option (`readTimeout`
+    /// for `readTimeoutMs`) is reported rather than silently ignored.
+    pub fn only(&self, known: &[&str]) -> Result<(), Failure> {
+        let names = self.object.get_property_names()?;
+        for i in 0..names.get_array_length()? {
+            let name: Unknown<'e> = names.get_element(i)?;
+            let name = name.coerce_to_string()?.into_utf8()?.into_owned()?;
+            if !known.contains(&name.as_str()) {
+                return Err(Failure::argument(name, "is not a known name here"));
+            }
+        }
+        Ok(())
+    }
+
     /// The property, or `None` when it is missing, `undefined` or `null`.
     fn get(&self, name: &'static str) -> Result<Option<Unknown<'e>>, Failure> {
         let value: Unknown<'e> = self.object.get_named_property(name)?;

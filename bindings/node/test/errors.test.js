@@ -143,6 +143,7 @@ const REQUEST_CASES = [
   ['a password that is not a string', { directoryId: 'd-abc', userId: 'u-abc', password: 12345678 }, 'password'],
   ['a flag that is not a boolean', { directoryId: 'd-abc', userId: 'u-abc', generateRandomPassword: 'yes' }, 'generateRandomPassword'],
   ['a reset flag that is not a boolean', { directoryId: 'd-abc', userId: 'u-abc', password: 'Fine-Pass-1!', requirePasswordResetForNextLogin: 1 }, 'requirePasswordResetForNextLogin'],
+  ['a misspelt field', { directoryId: 'd-abc', userId: 'u-abc', generateRandomPasword: true }, 'generateRandomPasword'],
   ['no request object', undefined, 'request'],
   ['a string for the request', 'd-abc', 'request'],
 ];
@@ -174,6 +175,7 @@ const OPTION_CASES = [
   ['a user agent with a newline', { userAgent: 'a\nb' }, 'userAgent'],
   ['an endpoint that is not a string', { endpoint: 8080 }, 'endpoint'],
   ['allowInsecureHttp that is not a boolean', { allowInsecureHttp: 'true' }, 'allowInsecureHttp'],
+  ['a misspelt option', { readTimeout: 200 }, 'readTimeout'],
   ['an access key id without its secret', { accessKeySecret: undefined }, 'accessKeySecret'],
 ];
 
