@@ -46,7 +46,8 @@ test('an unknown user is a service error with the service metadata', async () =>
   assert.equal(error.code, 'EntityNotExists.User');
   assert.equal(error.httpStatus, 404);
   assert.match(error.requestId, /^[0-9A-F-]{36}$/);
-  assert.equal(typeof error.hostId, 'string');
+  assert.equal(error.hostId, new URL(emu.endpoint).host);
+  assert.ok(error.recommend.includes(error.requestId), error.recommend);
   assert.equal(error.attempts, 1);
   assert.equal(error.outcomeUnknown, false);
   assert.equal(error.field, undefined);
