@@ -227,6 +227,23 @@ static void an_unreadable_answer_is_a_decode_error(void) {
     cloudsso_client_free(client);
 }
 
+/* The service changed the password but the answer was lost: a generated
+ * password is not asked for again (it would replace one never received). */
+static void a_lost_answer_is_reported_as_an_unknown_outcome(void) {
+    cloudsso_client *client = emulator_client(&emu, NULL); /* 3 attempts allowed */
+    cloudsso_error *err;
+    long before = admin_request_count(&emu);
+    add_fault("{\"count\":1,\"action\":\"drop_after_process\"}");
+    err = expect_failure(client, emu.user_id, NULL, CLOUDSSO_TRUE, CLOUDSSO_TRANSPORT);
+    CHECK(cloudsso_error_outcome_unknown(err));
+    CHECK(cloudsso_error_attempts(err) == 1);
+    CHECK(admin_request_count(&emu) == before + 1);
+    CHECK(strstr(cloudsso_error_description(err), "outcome is unknown") != NULL);
+    cloudsso_error_free(err);
+    clear_faults();
+    cloudsso_client_free(client);
+}
+
 static void a_transient_failure_is_retried(void) {
     cloudsso_client *client = emulator_client(&emu, NULL);
     cloudsso_reset_result *res = NULL;
@@ -374,6 +391,7 @@ int main(void) {
     RUN(a_slow_answer_is_a_timeout);
     RUN(nobody_listening_is_a_transport_error);
     RUN(an_unreadable_answer_is_a_decode_error);
+    RUN(a_lost_answer_is_reported_as_an_unknown_outcome);
     RUN(a_transient_failure_is_retried);
     RUN(bad_input_never_reaches_the_server);
     RUN(errors_never_contain_secrets_or_passwords);
