@@ -46,45 +46,46 @@ impl Failure {
 
     /// The error to throw or reject with.
     pub fn into_napi(self, env: &Env) -> napi::Error {
-        if let Failure::Js(error) = self {
-            return error;
-        }
-        match self.to_js(env) {
+        let built = match self {
+            Failure::Js(error) => return error,
+            Failure::Core(e) => build(env, &e.to_string(), |o| set_core_properties(o, &e)),
+            Failure::Argument { field, rule } => {
+                build(env, &format!("invalid request: {field}: {rule}"), |o| {
+                    o.set_named_property("kind", "validation")?;
+                    o.set_named_property("field", field.as_str())?;
+                    o.set_named_property("attempts", 0)?;
+                    o.set_named_property("outcomeUnknown", false)
+                })
+            }
+            Failure::Panic => build(
+                env,
+                "internal error: the cloudsso addon panicked (a bug: please report it)",
+                |o| {
+                    o.set_named_property("kind", "panic")?;
+                    o.set_named_property("attempts", 0)?;
+                    // A panic mid-call may come after the request was sent.
+                    o.set_named_property("outcomeUnknown", true)
+                },
+            ),
+        };
+        match built {
             Ok(object) => napi::Error::from(object.to_unknown()),
             Err(error) => error,
         }
     }
+}
 
-    /// Builds the JS `Error` with its properties.
-    fn to_js<'e>(&self, env: &'e Env) -> napi::Result<Object<'e>> {
-        let message = match self {
-            Failure::Core(e) => e.to_string(),
-            Failure::Argument { field, rule } => format!("invalid request: {field}: {rule}"),
-            Failure::Panic => {
-                "internal error: the cloudsso addon panicked (a bug: please report it)".to_string()
-            }
-            Failure::Js(e) => e.reason.clone(),
-        };
-        let mut error = env.create_error(napi::Error::from_reason(message))?;
-        // `create_error` sets `code` to a napi status; only service errors have a code.
-        error.delete_named_property("code")?;
-        match self {
-            Failure::Core(e) => set_core_properties(&mut error, e)?,
-            Failure::Argument { field, .. } => {
-                error.set_named_property("kind", "validation")?;
-                error.set_named_property("field", field.as_str())?;
-                error.set_named_property("attempts", 0)?;
-                error.set_named_property("outcomeUnknown", false)?;
-            }
-            Failure::Panic | Failure::Js(_) => {
-                error.set_named_property("kind", "panic")?;
-                error.set_named_property("attempts", 0)?;
-                // A panic mid-call may come after the request was sent.
-                error.set_named_property("outcomeUnknown", true)?;
-            }
-        }
-        Ok(error)
-    }
+/// A JS `Error` with `message`, its properties set by `fill`.
+fn build<'e>(
+    env: &'e Env,
+    message: &str,
+    fill: impl FnOnce(&mut Object<'e>) -> napi::Result<()>,
+) -> napi::Result<Object<'e>> {
+    let mut error = env.create_error(napi::Error::from_reason(message))?;
+    // `create_error` sets `code` to a napi status; only service errors have a code.
+    error.delete_named_property("code")?;
+    fill(&mut error)?;
+    Ok(error)
 }
 
 /// The one mapping from the core's error to JS properties.
