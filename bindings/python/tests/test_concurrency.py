@@ -10,7 +10,7 @@ from typing import List
 import pytest
 
 import cloudsso
-from conftest import Emulator
+from emulator_process import Emulator
 
 DELAY_MS = 500
 

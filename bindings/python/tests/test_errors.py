@@ -9,7 +9,7 @@ from typing import Any, Dict
 import pytest
 
 import cloudsso
-from conftest import Emulator
+from emulator_process import Emulator
 
 ALL_ERRORS = [
     cloudsso.ValidationError,

@@ -8,7 +8,7 @@ from typing import Any, List
 
 import pytest
 
-from conftest import Emulator
+from emulator_process import Emulator
 
 
 def test_attempts_successes_and_retries_are_logged(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:

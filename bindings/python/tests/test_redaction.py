@@ -9,7 +9,7 @@ from typing import List
 import pytest
 
 import cloudsso
-from conftest import Emulator
+from emulator_process import Emulator
 
 KEY_ID = "LTAI-redaction-test"
 SECRET = "SeCrEt-Zq81vXw-distinctive"

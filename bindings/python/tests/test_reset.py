@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import cloudsso
-from conftest import REPO_ROOT, Emulator
+from emulator_process import REPO_ROOT, Emulator
 
 
 def test_generated_password_is_returned_and_is_the_users_new_password(emulator: Emulator) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ._cloudsso import NativeClient, ResetUserPasswordResult
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+# asyncio and concurrent.futures are imported on first use: together they are
+# most of the import time of this package, and sync users never need them.
 
 __all__ = ["Client"]
 
@@ -25,6 +29,8 @@ def _shared_executor() -> ThreadPoolExecutor:
     global _executor
     with _executor_lock:
         if _executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             _executor = ThreadPoolExecutor(max_workers=ASYNC_WORKERS, thread_name_prefix="cloudsso")
         return _executor
 
@@ -51,6 +57,8 @@ class Client(NativeClient):
     ) -> ResetUserPasswordResult:
         """``reset_user_password`` without blocking the event loop: the native call
         (which releases the GIL) runs on a worker thread; many may be in flight."""
+        import asyncio
+
         call = functools.partial(
             self.reset_user_password,
             directory_id,

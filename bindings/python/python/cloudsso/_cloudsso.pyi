@@ -2,13 +2,12 @@
 
 from typing import Optional, final
 
-from typing_extensions import Self, disjoint_base
+from typing_extensions import Self
 
 __all__ = ["NativeClient", "ResetUserPasswordResult", "__version__"]
 
 __version__: str
 
-@disjoint_base
 class NativeClient:
     def __new__(
         cls,
