@@ -208,3 +208,27 @@ def test_wrong_argument_types_raise_type_error(client: cloudsso.Client) -> None:
         client.reset_user_password("d-1", "u-1", "positional-password")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         cloudsso.Client("http://127.0.0.1:1")  # type: ignore[call-arg]
+
+
+def test_lost_answer_after_processing_is_not_retried_for_a_generated_password(emulator: Emulator) -> None:
+    emulator.fault("drop_after_process")
+    before = emulator.requests_seen()
+    with pytest.raises(cloudsso.CloudSSOError) as caught:
+        emulator.client(max_attempts=3).reset_user_password(
+            emulator.directory_id, emulator.user_id, generate_random_password=True
+        )
+    e = caught.value
+    assert isinstance(e, (cloudsso.TransportError, cloudsso.TimeoutError))
+    assert e.outcome_unknown is True
+    assert e.attempts == 1
+    assert emulator.requests_seen() == before + 1
+
+
+def test_lost_answer_is_retried_when_the_caller_opts_in(emulator: Emulator) -> None:
+    emulator.fault("drop_after_process")
+    before = emulator.requests_seen()
+    res = emulator.client(max_attempts=3, retry_unknown_outcome_for_generated=True).reset_user_password(
+        emulator.directory_id, emulator.user_id, generate_random_password=True
+    )
+    assert res.new_password is not None and emulator.password_matches(res.new_password)
+    assert emulator.requests_seen() == before + 2
