@@ -72,8 +72,11 @@ pub(crate) fn finish(
         Ok(Ok(())) => return cloudsso_status::CLOUDSSO_OK,
         Ok(Err(failure)) => failure,
         Err(payload) => {
-            // The payload may itself panic when dropped; keep it away from C.
-            std::mem::forget(payload);
+            // Dropping the payload may itself panic: that panic is caught too,
+            // and only its payload (never dropped) is left behind.
+            if let Err(second) = catch(move || drop(payload)) {
+                std::mem::forget(second);
+            }
             cloudsso_error::panic()
         }
     };
