@@ -346,6 +346,40 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def first_line(command: list[str]) -> str:
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not found"
+    text = (out.stdout + out.stderr).strip()
+    return text.splitlines()[0] if text else "?"
+
+
+def machine(args: argparse.Namespace) -> str:
+    """What the numbers were measured on."""
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {
+        "rustc": first_line(["rustc", "--version"]),
+        "Python": first_line([args.python or sys.executable, "--version"]),
+        "Node": first_line(["node", "--version"]),
+        "gcc": first_line(["gcc", "--version"]),
+        "nginx": first_line(["nginx", "-v"]),
+        "wrk": first_line(["wrk", "-v"]).split(" Copyright")[0],
+    }
+    lines = [
+        f"- CPU: {os.cpu_count()} × {model}; kernel {os.uname().release}",
+        "- " + "; ".join(f"{k}: {v}" for k, v in versions.items()),
+    ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
@@ -360,7 +394,8 @@ def main() -> int:
 
     rows = define_rows(args)
     env = dict(os.environ, BENCH_BODY=v1_body())
-    print(f"body {len(env['BENCH_BODY'])} bytes; load before: {os.getloadavg()}", file=sys.stderr)
+    load_before = os.getloadavg()
+    print(f"body {len(env['BENCH_BODY'])} bytes; load before: {load_before}", file=sys.stderr)
     nginx = Nginx()
     try:
         for n in range(args.rounds):
@@ -385,8 +420,9 @@ def main() -> int:
     md = table(rows)
     md += (
         f"\n\n{args.rounds} rounds of {args.seconds:g} s per row, medians; POST body "
-        f"{len(env['BENCH_BODY'])} bytes; load average after the run: "
-        f"{load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}.\n"
+        f"{len(env['BENCH_BODY'])} bytes; load average (1, 5, 15 min) before the run "
+        f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, after it "
+        f"{load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}.\n\n{machine(args)}\n"
     )
     print(md)
     if args.out:

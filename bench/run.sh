@@ -11,7 +11,8 @@ repo=$PWD
 logs=target/bench/logs
 mkdir -p "$logs"
 
-note() { printf '[bench] %s\n' "$*" >&2; }
+started=$(date +%s)
+note() { printf '[bench %ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
 
 # --- tools from apt, only when missing (apt-get update at most once) ---
 missing=()
@@ -29,6 +30,7 @@ fi
 # Debian starts the packaged nginx on install; ours runs on its own port, so that one may stay.
 
 # --- C: libcloudsso and the worker ---
+note "building libcloudsso"
 c_worker=""
 if cargo build --release -p cloudsso-ffi >"$logs/ffi.log" 2>&1 && [ -f target/release/libcloudsso.so ]; then
   # A copy under its SONAME (libcloudsso.so.0.1), found through the worker's rpath.
@@ -56,15 +58,26 @@ pip=("$venv/bin/pip" install -q --disable-pip-version-check)
 "${pip[@]}" 'alibabacloud-cloudsso20210515==1.7.0' 'alibabacloud-tea-openapi==0.4.6' >"$logs/pip-vendor.log" 2>&1 \
   || note "vendor SDK did not install (see $logs/pip-vendor.log)"
 if [ -f bindings/python/pyproject.toml ]; then
-  # Reinstalled every run so the row measures the checked-out code; cargo's cache keeps it quick.
-  "$venv/bin/pip" uninstall -q -y cloudsso >/dev/null 2>&1 || true
-  "${pip[@]}" ./bindings/python >"$logs/pip-cloudsso.log" 2>&1 \
-    || note "bindings/python did not build (see $logs/pip-cloudsso.log): rows 'not built'"
+  # Reinstalled whenever a source it is built from is newer than the last install,
+  # so the rows measure the checked-out code.
+  stamp=$venv/.cloudsso-installed
+  if [ ! -f "$stamp" ] || [ -n "$(find bindings/python crates/cloudsso/src crates/cloudsso/Cargo.toml Cargo.lock \
+       -newer "$stamp" -type f -not -path '*/__pycache__/*' -print -quit)" ]; then
+    note "installing ./bindings/python into $venv"
+    rm -f "$stamp"
+    "$venv/bin/pip" uninstall -q -y cloudsso >/dev/null 2>&1 || true
+    if "${pip[@]}" ./bindings/python >"$logs/pip-cloudsso.log" 2>&1; then
+      touch "$stamp"
+    else
+      note "bindings/python did not build (see $logs/pip-cloudsso.log): rows 'not built'"
+    fi
+  fi
 fi
 
 # --- Node: the package, built in place ---
 node_pkg=""
 if command -v node >/dev/null && [ -f bindings/node/package.json ]; then
+  note "building bindings/node"
   if (cd bindings/node && npm install --no-audit --no-fund && npm run build) >"$logs/node.log" 2>&1; then
     node_pkg=$repo/bindings/node
   else
