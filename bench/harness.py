@@ -187,6 +187,8 @@ def define_rows(args: argparse.Namespace) -> list[Row]:
         Row("c-ours-seq", "C", "**libcloudsso**, sequential loop", baseline="wrk-c1",
             targets=[("≥ 0.75x wrk -c1", "wrk-c1", 0.75)],
             command=[args.c_worker, "{endpoint}", "{seconds}"] if args.c_worker else None),
+        Row("c-ours-t4", "C", "**libcloudsso**, 4 threads, one client", baseline="wrk-c1",
+            command=[args.c_worker, "{endpoint}", "{seconds}", "4"] if args.c_worker else None),
         Row("wrk-c1", "wrk", "`wrk -t1 -c1`, Lua POST of the same body", command=["wrk"]),
     ]
     for row in rows:

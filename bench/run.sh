@@ -40,7 +40,7 @@ if cargo build --release -p cloudsso-ffi >"$logs/ffi.log" 2>&1 && [ -f target/re
   cp target/release/libcloudsso.so "$libdir/libcloudsso.so"
   [ -z "$soname" ] || ln -s libcloudsso.so "$libdir/$soname"
   if gcc -O2 -Wall -Wextra -Werror -I include bench/workers/c_worker.c -o target/bench/c_worker \
-       -L "$libdir" -lcloudsso -Wl,-rpath,"$libdir" >"$logs/c_worker.log" 2>&1; then
+       -L "$libdir" -lcloudsso -lpthread -Wl,-rpath,"$libdir" >"$logs/c_worker.log" 2>&1; then
     c_worker=$repo/target/bench/c_worker
   else
     note "C worker did not compile (see $logs/c_worker.log): row 'not built'"

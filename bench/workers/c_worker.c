@@ -1,8 +1,10 @@
 /* One C benchmark row: a loop over libcloudsso, same protocol as py_worker.py.
- *   c_worker ENDPOINT SECONDS
+ *   c_worker ENDPOINT SECONDS [THREADS]
+ * With THREADS > 1, that many threads share one client (as a server would).
  * Prints one JSON line; CPU time from getrusage(RUSAGE_SELF), peak RSS from
  * /proc/self/status (VmHWM: ru_maxrss would start from the parent's peak). */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -53,12 +55,51 @@ static void call(const cloudsso_client *client) {
   cloudsso_reset_result_free(res);
 }
 
+struct loop {
+  const cloudsso_client *client;
+  double until;
+  long calls;
+};
+
+static void *run_loop(void *arg) {
+  struct loop *l = arg;
+  while (now() < l->until) {
+    call(l->client);
+    l->calls++;
+  }
+  return NULL;
+}
+
+/* Runs `threads` loops on one client until `until`; returns the calls made. */
+static long run_threads(const cloudsso_client *client, int threads, double until) {
+  pthread_t ids[64];
+  struct loop loops[64];
+  long calls = 0;
+  for (int i = 0; i < threads; i++) {
+    loops[i] = (struct loop){client, until, 0};
+    if (pthread_create(&ids[i], NULL, run_loop, &loops[i]) != 0) {
+      fprintf(stderr, "pthread_create failed\n");
+      exit(1);
+    }
+  }
+  for (int i = 0; i < threads; i++) {
+    pthread_join(ids[i], NULL);
+    calls += loops[i].calls;
+  }
+  return calls;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: c_worker ENDPOINT SECONDS\n");
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: c_worker ENDPOINT SECONDS [THREADS]\n");
     return 2;
   }
   double seconds = atof(argv[2]);
+  int threads = argc == 4 ? atoi(argv[3]) : 1;
+  if (threads < 1 || threads > 64) {
+    fprintf(stderr, "THREADS must be 1 to 64\n");
+    return 2;
+  }
   double t0 = now();
   cloudsso_config *cfg = cloudsso_config_new();
   cloudsso_client *client = NULL;
@@ -76,17 +117,11 @@ int main(int argc, char **argv) {
   call(client);
   double first_ms = (now() - t1) * 1000;
 
-  double warm = now() + (seconds / 10 < 0.3 ? seconds / 10 : 0.3);
-  while (now() < warm) call(client);
+  run_threads(client, threads, now() + (seconds / 10 < 0.3 ? seconds / 10 : 0.3));
 
   double cpu0 = cpu_seconds();
   double start = now();
-  double deadline = start + seconds;
-  long calls = 0;
-  while (now() < deadline) {
-    call(client);
-    calls++;
-  }
+  long calls = run_threads(client, threads, start + seconds);
   double wall = now() - start;
   double cpu = cpu_seconds() - cpu0;
   printf("{\"calls\": %ld, \"seconds\": %.6f, \"cpu_s\": %.6f, \"maxrss_kb\": %ld, \"cold_ms\": %.3f, "
