@@ -25,9 +25,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -q "${missing[@]}" >"$logs/apt.log" 2>&1 \
     || { apt-get update -q >>"$logs/apt.log" 2>&1 && apt-get install -y -q "${missing[@]}" >>"$logs/apt.log" 2>&1; } \
-    || { note "apt-get failed, see $logs/apt.log"; exit 1; }
+    || note "apt-get reported an error (see $logs/apt.log); checking the tools anyway"
+  # Debian's nginx package tries to start a system nginx on port 80, which fails in some
+  # containers and makes apt-get report an error although the binary is installed.
+  for tool in nginx wrk gcc; do
+    command -v "$tool" >/dev/null || { note "$tool is still missing, see $logs/apt.log"; exit 1; }
+  done
 fi
-# Debian starts the packaged nginx on install; ours runs on its own port, so that one may stay.
 
 # --- C: libcloudsso and the worker ---
 note "building libcloudsso"
