@@ -103,7 +103,7 @@ def response_parser():
         write("response_parser", name, e)
     # A redirect with a token in its query.
     e = Enc().flag(True).byte(statuses.index(302)).flag(False)
-    e.opt(None, 48).opt(None, 24).opt("7", 24).opt("https://evil.example/?token=abc", 64).opt(None, 48)
+    e.opt(None, 48).opt(None, 24).opt("7", 24).opt("https://evil.example/?token=\u00a7abc", 64).opt(None, 48)
     e.byte(1).bytes("Thu, 26 Nov 2026 23:00:00 GMT", 40).byte(0).raw("")
     write("response_parser", "redirect", e)
     # Structured JSON and XML bodies (mode 1 and 2), every field present.
