@@ -53,8 +53,7 @@ impl NativeClient {
         rate_limit_per_second: Option<i64>,
         retry_unknown_outcome_for_generated: bool,
     ) -> PyResult<Self> {
-        let version = SignatureVersion::parse(signature_version)
-            .ok_or_else(|| invalid_argument(py, "signature_version", "must be \"v1\" or \"v3\""))?;
+        let version: SignatureVersion = signature_version.parse().map_err(|e| to_py_err(py, &e))?;
         let mut builder = cloudsso::Client::builder()
             .allow_insecure_http(allow_insecure_http)
             .signature_version(version)

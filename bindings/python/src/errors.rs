@@ -14,90 +14,42 @@ use pyo3::types::PyType;
 /// Where the exception classes live.
 const ERRORS_MODULE: &str = "cloudsso._errors";
 
-/// Everything an exception carries, taken from a core error or from an
-/// argument this binding must check itself (see [`invalid_argument`]).
-struct ErrorInfo<'a> {
-    kind: &'static str,
-    text: String,
-    message: &'a str,
-    field: Option<&'a str>,
-    code: Option<&'a str>,
-    request_id: Option<&'a str>,
-    http_status: Option<u16>,
-    host_id: Option<&'a str>,
-    recommend: Option<&'a str>,
-    attempts: u32,
-    outcome_unknown: bool,
-    clock_skew_seconds: Option<f64>,
-}
-
-impl<'a> From<&'a cloudsso::Error> for ErrorInfo<'a> {
-    fn from(e: &'a cloudsso::Error) -> Self {
-        ErrorInfo {
-            kind: e.kind().as_str(),
-            text: e.to_string(),
-            message: e.message(),
-            field: e.field(),
-            code: e.code(),
-            request_id: e.request_id(),
-            http_status: e.http_status(),
-            host_id: e.host_id(),
-            recommend: e.recommend(),
-            attempts: e.attempts(),
-            outcome_unknown: e.is_outcome_unknown(),
-            clock_skew_seconds: e.clock_skew().map(|d| d.as_secs_f64()),
-        }
-    }
-}
-
 /// Converts a core error into the matching `cloudsso` exception.
 pub(crate) fn to_py_err(py: Python<'_>, error: &cloudsso::Error) -> PyErr {
-    raise(py, ErrorInfo::from(error))
+    raise(py, error)
 }
 
 /// A `ValidationError` for an argument the core cannot take as given (a
-/// signature version name, a negative rate): same shape as the core's own.
+/// negative rate): built by the core, so it has the core's shape and text.
 pub(crate) fn invalid_argument(py: Python<'_>, field: &'static str, rule: &str) -> PyErr {
-    raise(
-        py,
-        ErrorInfo {
-            kind: "validation",
-            text: format!("invalid request: {field}: {rule}"),
-            message: rule,
-            field: Some(field),
-            code: None,
-            request_id: None,
-            http_status: None,
-            host_id: None,
-            recommend: None,
-            attempts: 0,
-            outcome_unknown: false,
-            clock_skew_seconds: None,
-        },
-    )
+    to_py_err(py, &cloudsso::Error::invalid_option(field, rule))
 }
 
-fn raise(py: Python<'_>, info: ErrorInfo<'_>) -> PyErr {
-    match build(py, &info) {
+fn raise(py: Python<'_>, error: &cloudsso::Error) -> PyErr {
+    match build(py, error) {
         Ok(exception) => PyErr::from_value(exception),
         // Only if the package is broken (its Python half missing): still say what failed.
-        Err(_) => PyRuntimeError::new_err(info.text),
+        Err(_) => PyRuntimeError::new_err(error.to_string()),
     }
 }
 
-fn build<'py>(py: Python<'py>, info: &ErrorInfo<'_>) -> PyResult<Bound<'py, PyAny>> {
-    let exception = class_for(py, info.kind)?.call1((info.text.as_str(),))?;
-    exception.setattr("kind", info.kind)?;
-    exception.setattr("message", info.message)?;
-    exception.setattr("field", info.field)?;
-    exception.setattr("code", info.code)?;
-    exception.setattr("request_id", info.request_id)?;
-    exception.setattr("http_status", info.http_status)?;
-    exception.setattr("host_id", info.host_id)?;
-    exception.setattr("recommend", info.recommend)?;
-    exception.setattr("attempts", info.attempts)?;
-    exception.setattr("outcome_unknown", info.outcome_unknown)?;
-    exception.setattr("clock_skew_seconds", info.clock_skew_seconds)?;
+fn build<'py>(py: Python<'py>, e: &cloudsso::Error) -> PyResult<Bound<'py, PyAny>> {
+    let kind = e.kind().as_str();
+    let exception = class_for(py, kind)?.call1((e.to_string(),))?;
+    exception.setattr("kind", kind)?;
+    exception.setattr("message", e.message())?;
+    exception.setattr("field", e.field())?;
+    exception.setattr("code", e.code())?;
+    exception.setattr("request_id", e.request_id())?;
+    exception.setattr("http_status", e.http_status())?;
+    exception.setattr("host_id", e.host_id())?;
+    exception.setattr("recommend", e.recommend())?;
+    exception.setattr("attempts", e.attempts())?;
+    exception.setattr("outcome_unknown", e.is_outcome_unknown())?;
+    exception.setattr(
+        "clock_skew_seconds",
+        e.clock_skew().map(|d| d.as_secs_f64()),
+    )?;
     Ok(exception)
 }
 

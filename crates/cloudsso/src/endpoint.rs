@@ -91,6 +91,21 @@ impl Endpoint {
                 "must be a host with an optional port, like cloudsso.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080 (no path, query or user info)",
             ));
         }
+        if authority.starts_with('[') {
+            let after = authority.find(']').map(|end| &authority[end + 1..]);
+            let port_ok = |rest: &str| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix(':')
+                        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            };
+            if !after.is_some_and(port_ok) {
+                return Err(Error::validation(
+                    "endpoint",
+                    "an IPv6 host must be written [address] with an optional :port",
+                ));
+            }
+        }
         let host = host_of(authority);
         let scheme = if secure { "https" } else { "http" };
         Ok(Endpoint {
@@ -128,9 +143,8 @@ impl Endpoint {
 fn host_of(authority: &str) -> &str {
     if authority.starts_with('[') {
         return authority
-            .split(']')
-            .next()
-            .map_or(authority, |h| &authority[..h.len() + 1]);
+            .find(']')
+            .map_or(authority, |end| &authority[..=end]);
     }
     authority.rsplit_once(':').map_or(authority, |(h, _)| h)
 }
@@ -198,6 +212,10 @@ mod tests {
             "https://u@x",
             "",
             "https://",
+            "[::1",
+            "http://[::1",
+            "http://[::1]x",
+            "http://[::1]:",
         ] {
             assert!(
                 Endpoint::resolve(Some(bad), None, Network::Public, true).is_err(),

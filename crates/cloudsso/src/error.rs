@@ -122,6 +122,13 @@ impl Error {
         e
     }
 
+    /// A validation error for an option a front door checks itself before it
+    /// reaches the core (a signature version's name, a negative number), so that
+    /// it has the same shape and text as the core's own.
+    pub fn invalid_option(field: &'static str, rule: impl Into<String>) -> Self {
+        Error::validation(field, rule)
+    }
+
     pub(crate) fn credentials(message: impl Into<String>) -> Self {
         Error::new(
             ErrorKind::Credentials,

@@ -77,7 +77,7 @@ fn failure(reply: HttpReply, status: u16) -> Error {
         Ok(body) if body.code.is_some() || body.message.is_some() => ServiceReply {
             code: body.code,
             message: body.message,
-            request_id: body.request_id.or(header_id),
+            request_id: body.request_id.filter(|id| !id.is_empty()).or(header_id),
             host_id: body.host_id,
             recommend: body.recommend,
         },

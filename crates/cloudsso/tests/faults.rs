@@ -369,9 +369,25 @@ fn tls_server() -> (String, String) {
             thread::spawn(move || {
                 let mut conn = rustls::ServerConnection::new(config).unwrap();
                 let mut tls = rustls::Stream::new(&mut conn, &mut tcp);
+                // Read the whole request (head and body) before answering, so
+                // that closing never discards unread bytes (which would reset).
+                let mut raw = Vec::new();
                 let mut buf = [0u8; 8192];
-                if tls.read(&mut buf).unwrap_or(0) == 0 {
-                    return;
+                loop {
+                    match tls.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                    let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length: usize = text[..end]
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .map_or(0, |v| v.trim().parse().unwrap_or(0));
+                        if raw.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
                 }
                 let body = r#"{"RequestId":"TLS-OK","NewPassword":"Tls!Pass123"}"#;
                 let _ = write!(
@@ -380,6 +396,8 @@ fn tls_server() -> (String, String) {
                     body.len()
                 );
                 let _ = tls.flush();
+                conn.send_close_notify();
+                let _ = conn.complete_io(&mut tcp);
             });
         }
     });

@@ -27,6 +27,17 @@ impl SignatureVersion {
     }
 }
 
+impl std::str::FromStr for SignatureVersion {
+    type Err = crate::Error;
+
+    /// Like [`SignatureVersion::parse`], with an error that names the option.
+    fn from_str(name: &str) -> Result<Self, crate::Error> {
+        SignatureVersion::parse(name).ok_or_else(|| {
+            crate::Error::invalid_option("signature_version", "must be \"v1\" or \"v3\"")
+        })
+    }
+}
+
 /// Appends the canonical `name=value&...` form of `params` to `out`: sorted by
 /// name (byte order), both sides percent-encoded. It is also the form body.
 pub fn canonical_params_into(params: &mut [(&str, &str)], out: &mut String) {
