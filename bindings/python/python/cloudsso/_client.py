@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from typing import TYPE_CHECKING, Optional
+import _thread
 
 from ._cloudsso import NativeClient, ResetUserPasswordResult
 
+# Importing typing, threading, functools, asyncio or concurrent.futures would be
+# most of this package's import time, so none is imported here: annotations are
+# strings (see the __future__ import) whose names only type checkers import
+# (mypy reads this idiom as typing.TYPE_CHECKING), the lock comes from _thread,
+# and the async method imports what it needs on first use.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
-
-# asyncio and concurrent.futures are imported on first use: together they are
-# most of the import time of this package, and sync users never need them.
+    from typing import Optional
 
 __all__ = ["Client"]
 
@@ -20,7 +22,7 @@ __all__ = ["Client"]
 ASYNC_WORKERS = 64
 
 _executor: Optional[ThreadPoolExecutor] = None
-_executor_lock = threading.Lock()
+_executor_lock = _thread.allocate_lock()
 
 
 def _shared_executor() -> ThreadPoolExecutor:
@@ -58,6 +60,7 @@ class Client(NativeClient):
         """``reset_user_password`` without blocking the event loop: the native call
         (which releases the GIL) runs on a worker thread; many may be in flight."""
         import asyncio
+        import functools
 
         call = functools.partial(
             self.reset_user_password,

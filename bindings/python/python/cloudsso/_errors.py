@@ -8,7 +8,12 @@ attribute or message ever holds a password, secret or token.
 from __future__ import annotations
 
 import builtins
-from typing import Optional
+
+# typing is not imported at run time (it costs more than the rest of the
+# package); the annotations below are strings, read only by type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = [
     "CloudSSOError",
