@@ -1,7 +1,7 @@
 //! `--verbose`: the core's log records on stderr.
 //!
-//! Only records of the `cloudsso` crates pass: the core never logs secrets, but
-//! the HTTP library's trace level dumps the wire, request body included.
+//! Only records of the `cloudsso` crates pass: the core never logs secrets, and
+//! records of other crates (rustls, say) are not ours to vouch for.
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
 

@@ -420,7 +420,7 @@ impl ClientBuilder {
                 user_agent,
                 extra_roots_der: self.extra_roots_der,
             },
-        );
+        )?;
         Ok(Client {
             inner: Arc::new(Inner {
                 endpoint,

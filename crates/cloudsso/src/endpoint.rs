@@ -22,6 +22,7 @@ pub struct Endpoint {
     url: String,
     authority: String,
     host: String,
+    port: u16,
     secure: bool,
 }
 
@@ -107,11 +108,33 @@ impl Endpoint {
             }
         }
         let host = host_of(authority);
+        let port = match authority[host.len()..].strip_prefix(':') {
+            None => {
+                if secure {
+                    443
+                } else {
+                    80
+                }
+            }
+            Some(digits) => match digits.parse::<u16>() {
+                Ok(port) if port > 0 && digits.bytes().all(|b| b.is_ascii_digit()) => port,
+                _ => {
+                    return Err(Error::validation(
+                        "endpoint",
+                        "the port must be a number from 1 to 65535",
+                    ));
+                }
+            },
+        };
+        if host.is_empty() {
+            return Err(Error::validation("endpoint", "the host is missing"));
+        }
         let scheme = if secure { "https" } else { "http" };
         Ok(Endpoint {
             url: format!("{scheme}://{authority}/"),
             authority: authority.to_string(),
             host: host.to_string(),
+            port,
             secure,
         })
     }
@@ -124,6 +147,16 @@ impl Endpoint {
     /// `host[:port]` as sent in the `Host` header.
     pub fn authority(&self) -> &str {
         &self.authority
+    }
+
+    /// The host, as written (an IPv6 address keeps its brackets).
+    pub(crate) fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port: the one written, else 443 for https and 80 for http.
+    pub(crate) fn port(&self) -> u16 {
+        self.port
     }
 
     /// True for https.
@@ -216,6 +249,11 @@ mod tests {
             "http://[::1",
             "http://[::1]x",
             "http://[::1]:",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:65536",
+            "http://127.0.0.1:+80",
+            "http://127.0.0.1:x",
+            "http://:80",
         ] {
             assert!(
                 Endpoint::resolve(Some(bad), None, Network::Public, true).is_err(),

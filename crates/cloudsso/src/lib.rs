@@ -22,10 +22,13 @@
 //!
 //! Logging goes through the `log` crate under the target `cloudsso` (debug for
 //! each attempt, warn for each retry, info on success) and never carries a
-//! secret. The HTTP library underneath (`ureq`) dumps raw wire bytes, request
-//! body included, at its *trace* level: never enable trace for the `ureq` and
-//! `ureq_proto` targets where passwords flow. The bindings and the CLI forward
-//! only the `cloudsso` records.
+//! secret. The HTTP/1.1 layer is the crate's own (std sockets, rustls for
+//! TLS, no logging); the bindings and the CLI forward only the `cloudsso`
+//! records all the same.
+//!
+//! Proxies come from `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and
+//! `NO_PROXY` (`http://` proxies only, through `CONNECT`); loopback endpoints
+//! never use one.
 //!
 //! Modules, one concern each: [`model`] (request and response), [`validation`],
 //! [`signing`] (V1 and V3), [`credentials`], [`endpoint`], `transport` (HTTP),

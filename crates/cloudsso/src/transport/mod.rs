@@ -1,13 +1,26 @@
-//! Real HTTP: one `ureq` agent per client, shared by its clones and threads
-//! (keep-alive), and the mapping of connection failures onto [`Error`].
+//! Real HTTP/1.1 over TCP or TLS, built for this one call: a pool of
+//! keep-alive connections shared by a client's clones and threads, the
+//! request written with one `write`, and every failure sorted by whether the
+//! service could have acted on the request.
+//!
+//! Modules: `stream` (a socket and its timeouts), `connect` (TCP, proxy
+//! tunnel, TLS), `pool` (idle connections), `http1` (request bytes, answer
+//! framing), `proxy` (the proxy from the environment).
+
+mod connect;
+mod http1;
+mod pool;
+mod proxy;
+mod stream;
 
 use crate::endpoint::Endpoint;
 use crate::error::{Delivery, Error, ErrorKind};
 use crate::wire::SignedRequest;
+use connect::Connector;
+use http1::{ReadFailure, Reader};
+use pool::Pool;
 use std::io;
-use std::time::{Duration, SystemTime};
-use ureq::Agent;
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use std::time::{Duration, Instant, SystemTime};
 use zeroize::Zeroizing;
 
 /// Connection settings fixed when the client is built.
@@ -76,201 +89,178 @@ impl ReplyHeaders {
 }
 
 /// Sends signed requests to one endpoint.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Transport {
-    agent: Agent,
-    url: String,
+    connector: Connector,
+    pool: Pool,
     config: TransportConfig,
 }
 
+/// Where a read failed: before the answer's headers were complete, or in its body.
+#[derive(Clone, Copy)]
+enum Stage {
+    Head,
+    Body,
+}
+
 impl Transport {
-    /// Builds the agent: redirects off, statuses returned as responses, TLS
-    /// verification always on, and no proxy for loopback endpoints.
-    pub fn new(endpoint: &Endpoint, config: TransportConfig) -> Transport {
-        let mut tls = TlsConfig::builder();
-        if !config.extra_roots_der.is_empty() {
-            let certs: Vec<Certificate<'static>> = config
-                .extra_roots_der
-                .iter()
-                .map(|der| Certificate::from_der(der).to_owned())
-                .collect();
-            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
-        }
-        let mut builder = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .https_only(false)
-            .user_agent(config.user_agent.as_str())
-            .accept("application/json")
-            .timeout_connect(Some(config.connect_timeout))
-            .timeout_send_request(Some(config.read_timeout))
-            .timeout_send_body(Some(config.read_timeout))
-            .timeout_recv_response(Some(config.read_timeout))
-            .timeout_recv_body(Some(config.read_timeout))
-            .max_idle_connections_per_host(64)
-            .tls_config(tls.build());
-        if endpoint.is_loopback() {
-            builder = builder.proxy(None);
-        }
-        Transport {
-            agent: builder.build().new_agent(),
-            url: endpoint.url().to_string(),
+    /// Prepares TLS and the proxy; no connection is opened until the first call.
+    pub fn new(endpoint: &Endpoint, config: TransportConfig) -> Result<Transport, Error> {
+        let connector = Connector::new(
+            endpoint,
+            &config.extra_roots_der,
+            config.connect_timeout,
+            config.read_timeout,
+        )?;
+        Ok(Transport {
+            connector,
+            pool: Pool::default(),
             config,
-        }
+        })
     }
 
     /// POSTs one signed attempt and reads the answer (body capped).
     pub fn post(&self, request: &SignedRequest) -> Result<HttpReply, Error> {
-        let mut builder = self.agent.post(&self.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value.as_str());
+        if let Some(header) = http1::unsafe_header(&request.headers, &self.config.user_agent) {
+            let field = match header {
+                "x-acs-security-token" => "security_token",
+                "user-agent" => "user_agent",
+                _ => "endpoint",
+            };
+            return Err(Error::validation(
+                field,
+                "must not contain line breaks or other control characters",
+            ));
         }
-        let mut response = builder
-            .send(request.body.as_bytes())
-            .map_err(|e| self.map_error(e, Stage::Exchange))?;
-        let headers = response.headers();
-        let meta = ReplyHeaders::read(|name| headers.get(name).and_then(|v| v.to_str().ok()));
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(self.config.max_response_bytes)
-            .read_to_vec()
-            .map_err(|e| {
-                self.map_error(e, Stage::Body)
-                    .with_request_id(meta.request_id.clone())
+        let bytes = http1::encode_request(
+            &request.headers,
+            &self.config.user_agent,
+            request.body.as_bytes(),
+        );
+        let mut connection = self.send(&bytes)?;
+        let timeout = self.config.read_timeout;
+        let reused = connection.reused;
+        let mut reader = Reader::new(&mut connection, Instant::now() + timeout);
+        let head = reader
+            .read_head()
+            .map_err(|f| self.read_failed(f, Stage::Head, reused))?;
+        reader.set_deadline(Instant::now() + timeout);
+        let (body, reusable) = reader
+            .read_body(&head, self.config.max_response_bytes)
+            .map_err(|f| {
+                self.read_failed(f, Stage::Body, reused)
+                    .with_request_id(head.headers.request_id.clone())
             })?;
+        if reusable {
+            connection.reused = true;
+            self.pool.put(connection);
+        }
+        let meta = head.headers;
         Ok(HttpReply {
-            status,
+            status: head.status,
             request_id: meta.request_id,
             date: meta.date,
             retry_after: meta.retry_after,
             location: meta.location,
             content_type: meta.content_type,
-            body: Zeroizing::new(body),
+            body,
         })
     }
 
-    /// Sorts a `ureq` failure into kind and delivery: could the service have acted?
-    fn map_error(&self, error: ureq::Error, stage: Stage) -> Error {
-        use ureq::Timeout as T;
-        let (kind, delivery, what) = match &error {
-            ureq::Error::Timeout(T::Resolve | T::Connect) => (
+    /// Sends the request on an idle connection, or a new one. A pooled
+    /// connection that fails the write was closed by the server while idle:
+    /// the request did not get through, so it goes once more on a new one.
+    fn send(&self, bytes: &[u8]) -> Result<stream::Connection, Error> {
+        if let Some(mut connection) = self.pool.take() {
+            let sent = connection
+                .restore_read_timeout(self.config.read_timeout)
+                .and_then(|()| connection.send(bytes));
+            if sent.is_ok() {
+                return Ok(connection);
+            }
+        }
+        let mut connection = self.connector.open()?;
+        connection.send(bytes).map_err(send_failed)?;
+        Ok(connection)
+    }
+
+    /// Sorts a failure after the request was sent: the service may have acted on it.
+    fn read_failed(&self, failure: ReadFailure, stage: Stage, reused: bool) -> Error {
+        let maybe = |kind: ErrorKind, message: String| {
+            Error::connection(kind, message, Delivery::MaybeProcessed)
+        };
+        match failure {
+            ReadFailure::Io(e) if is_timeout(&e) => maybe(
                 ErrorKind::Timeout,
-                Delivery::NotProcessed,
-                format!(
-                    "no connection within the connect timeout ({} ms)",
-                    self.config.connect_timeout.as_millis()
-                ),
-            ),
-            ureq::Error::Timeout(T::SendRequest | T::SendBody | T::PerWrite) => (
-                ErrorKind::Timeout,
-                Delivery::NotProcessed,
-                "the request could not be sent in time".to_string(),
-            ),
-            ureq::Error::Timeout(_) => (
-                ErrorKind::Timeout,
-                Delivery::MaybeProcessed,
                 format!(
                     "no complete answer within the read timeout ({} ms)",
                     self.config.read_timeout.as_millis()
                 ),
             ),
-            ureq::Error::HostNotFound => (
+            ReadFailure::Io(e) if is_tls_failure(&e) => {
+                maybe(ErrorKind::Transport, format!("TLS failed: {e}"))
+                    .with_source(e)
+                    .permanent()
+            }
+            ReadFailure::Io(e) => {
+                let when = match stage {
+                    Stage::Head => "after the request was sent",
+                    Stage::Body => "while reading the answer",
+                };
+                maybe(
+                    ErrorKind::Transport,
+                    format!("the connection broke {when} ({e})"),
+                )
+                .with_source(e)
+            }
+            ReadFailure::Closed { any: false } => maybe(
                 ErrorKind::Transport,
-                Delivery::NotProcessed,
-                "the endpoint's host name could not be resolved".to_string(),
+                if reused {
+                    "the server closed a kept-alive connection without answering".to_string()
+                } else {
+                    "the server closed the connection without answering".to_string()
+                },
             ),
-            ureq::Error::ConnectionFailed => (
+            ReadFailure::Closed { any: true } => maybe(
                 ErrorKind::Transport,
-                Delivery::NotProcessed,
-                "could not connect to the endpoint".to_string(),
+                "the connection closed before the whole answer arrived".to_string(),
             ),
-            ureq::Error::Io(e) => io_failure(e, stage),
-            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => (
-                ErrorKind::Transport,
-                Delivery::NotProcessed,
-                format!("TLS failed: {error}"),
-            ),
-            ureq::Error::BodyExceedsLimit(limit) => (
+            ReadFailure::Malformed(what) => maybe(
                 ErrorKind::Decode,
-                Delivery::MaybeProcessed,
-                format!("the response body is larger than {limit} bytes"),
+                format!("the answer is not valid HTTP: {what}"),
             ),
-            ureq::Error::LargeResponseHeader(_, limit) => (
-                ErrorKind::Decode,
-                Delivery::MaybeProcessed,
-                format!("the response headers are larger than {limit} bytes"),
-            ),
-            ureq::Error::Protocol(_) => (
-                ErrorKind::Decode,
-                Delivery::MaybeProcessed,
-                format!("the answer is not valid HTTP: {error}"),
-            ),
-            _ => (
-                ErrorKind::Transport,
-                Delivery::MaybeProcessed,
-                format!("the exchange failed: {error}"),
-            ),
-        };
-        let permanent = matches!(error, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
-            || matches!(&error, ureq::Error::Io(e) if is_tls_failure(e));
-        let mapped = Error::connection(kind, what, delivery).with_source(error);
-        if permanent {
-            mapped.permanent()
-        } else {
-            mapped
+            ReadFailure::TooLarge(what) => maybe(ErrorKind::Decode, what),
         }
     }
 }
 
-/// Where a failure happened: before the answer's headers, or while reading its body.
-#[derive(Clone, Copy)]
-enum Stage {
-    Exchange,
-    Body,
+/// A write that failed left the request incomplete: the service cannot have acted on it.
+fn send_failed(e: io::Error) -> Error {
+    let (kind, message) = if is_timeout(&e) {
+        (
+            ErrorKind::Timeout,
+            "the request could not be sent in time".to_string(),
+        )
+    } else {
+        (
+            ErrorKind::Transport,
+            format!("the connection closed before the request was sent ({e})"),
+        )
+    };
+    let permanent = is_tls_failure(&e);
+    let error = Error::connection(kind, message, Delivery::NotProcessed).with_source(e);
+    if permanent { error.permanent() } else { error }
 }
 
-/// rustls reports handshake failures (an untrusted certificate, say) as I/O errors.
+/// A socket timeout: `WouldBlock` on Unix, `TimedOut` on Windows.
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// rustls reports handshake and record failures (an untrusted certificate, say) as I/O errors.
 fn is_tls_failure(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
-}
-
-fn io_failure(e: &io::Error, stage: Stage) -> (ErrorKind, Delivery, String) {
-    use io::ErrorKind as K;
-    if is_tls_failure(e) {
-        return (
-            ErrorKind::Transport,
-            Delivery::NotProcessed,
-            format!("TLS failed: {e}"),
-        );
-    }
-    match (e.kind(), stage) {
-        (K::ConnectionRefused, _) => (
-            ErrorKind::Transport,
-            Delivery::NotProcessed,
-            "the endpoint refused the connection".to_string(),
-        ),
-        (K::BrokenPipe, Stage::Exchange) => (
-            ErrorKind::Transport,
-            Delivery::NotProcessed,
-            "the connection closed before the request was sent".to_string(),
-        ),
-        (K::TimedOut | K::WouldBlock, _) => (
-            ErrorKind::Timeout,
-            Delivery::MaybeProcessed,
-            "the connection timed out".to_string(),
-        ),
-        (_, Stage::Body) => (
-            ErrorKind::Transport,
-            Delivery::MaybeProcessed,
-            format!("the connection broke while reading the answer ({e})"),
-        ),
-        _ => (
-            ErrorKind::Transport,
-            Delivery::MaybeProcessed,
-            format!("the connection broke after the request was sent ({e})"),
-        ),
-    }
 }
