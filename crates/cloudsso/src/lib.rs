@@ -71,6 +71,7 @@ pub use signing::SignatureVersion;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
+    pub use crate::transport::http1::{MemoryAnswer, read_answer_from_memory};
     pub use crate::transport::{HttpReply, ReplyHeaders};
     pub use crate::wire::{AttemptStamp, SignedRequest, sign};
     pub use crate::xml::element_text;

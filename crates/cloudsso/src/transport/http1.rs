@@ -97,17 +97,29 @@ pub(crate) struct Head {
     keep_alive: bool,
 }
 
-/// Bytes read from the connection and not yet consumed.
-pub(crate) struct Reader<'c> {
-    conn: &'c mut Connection,
+/// Where answer bytes come from: a connection, or bytes in memory for the fuzzer.
+pub(crate) trait Source {
+    /// Reads some bytes (0 at the end of the stream), giving up at `deadline`.
+    fn read_until(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize>;
+}
+
+impl Source for Connection {
+    fn read_until(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        Connection::read_until(self, buf, deadline)
+    }
+}
+
+/// Bytes read from the source and not yet consumed.
+pub(crate) struct Reader<'c, S: Source = Connection> {
+    conn: &'c mut S,
     buf: Zeroizing<Vec<u8>>,
     start: usize,
     end: usize,
     deadline: Instant,
 }
 
-impl<'c> Reader<'c> {
-    pub(crate) fn new(conn: &'c mut Connection, deadline: Instant) -> Reader<'c> {
+impl<'c, S: Source> Reader<'c, S> {
+    pub(crate) fn new(conn: &'c mut S, deadline: Instant) -> Reader<'c, S> {
         Reader {
             conn,
             buf: Zeroizing::new(vec![0; INITIAL_BUFFER]),
@@ -354,6 +366,43 @@ fn head_of(answer: &httparse::Response<'_, '_>) -> Result<Head, ReadFailure> {
         framing,
         keep_alive,
     })
+}
+
+/// Bytes in memory handed out at most `piece` at a time, as a socket might.
+#[cfg(feature = "fuzzing")]
+struct Pieces<'a> {
+    bytes: &'a [u8],
+    piece: usize,
+}
+
+#[cfg(feature = "fuzzing")]
+impl Source for Pieces<'_> {
+    fn read_until(&mut self, buf: &mut [u8], _deadline: Instant) -> io::Result<usize> {
+        let n = buf.len().min(self.piece).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+/// What reading an answer from memory gave: status, headers, body and
+/// whether the connection could be reused; or the failure, as text.
+#[cfg(feature = "fuzzing")]
+pub type MemoryAnswer = Result<(u16, ReplyHeaders, Vec<u8>, bool), String>;
+
+/// Reads one answer from `bytes`, delivered `piece` bytes at a time (at least
+/// one), with a body cap of `cap`: the fuzzer's way into the framing code.
+#[cfg(feature = "fuzzing")]
+pub fn read_answer_from_memory(bytes: &[u8], piece: usize, cap: u64) -> MemoryAnswer {
+    let mut source = Pieces {
+        bytes,
+        piece: piece.max(1),
+    };
+    let far = Instant::now() + std::time::Duration::from_secs(3600);
+    let mut reader = Reader::new(&mut source, far);
+    let head = reader.read_head().map_err(|f| format!("{f:?}"))?;
+    let (body, reusable) = reader.read_body(&head, cap).map_err(|f| format!("{f:?}"))?;
+    Ok((head.status, head.headers, body.to_vec(), reusable))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! framing), `proxy` (the proxy from the environment).
 
 mod connect;
-mod http1;
+pub(crate) mod http1;
 mod pool;
 mod proxy;
 mod stream;
