@@ -3,7 +3,9 @@
 
 use crate::errors::{invalid_argument, to_py_err};
 use crate::result::ResetUserPasswordResult;
+use crate::workers;
 use cloudsso::{ResetUserPasswordRequest, SignatureVersion};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use std::time::Duration;
@@ -122,20 +124,88 @@ impl NativeClient {
         generate_random_password: Option<bool>,
         require_password_reset_for_next_login: Option<bool>,
     ) -> PyResult<ResetUserPasswordResult> {
-        let mut request = ResetUserPasswordRequest::new(directory_id, user_id);
-        if let Some(password) = password {
-            request = request.password(password);
-        }
-        if let Some(generate) = generate_random_password {
-            request = request.generate_random_password(generate);
-        }
-        if let Some(require) = require_password_reset_for_next_login {
-            request = request.require_password_reset_for_next_login(require);
-        }
+        let request = build_request(
+            directory_id,
+            user_id,
+            password,
+            generate_random_password,
+            require_password_reset_for_next_login,
+        );
         let client = &self.inner;
         py.detach(|| client.reset_user_password(&request))
             .map(ResetUserPasswordResult::from)
             .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// The engine of `Client.reset_user_password_async`: validates now (so bad
+    /// input raises before anything is queued), runs the call on a native
+    /// worker thread, and then schedules `complete(future, result, error)` on
+    /// `event_loop` with `call_soon_threadsafe`.
+    #[pyo3(signature = (
+        event_loop,
+        future,
+        complete,
+        directory_id,
+        user_id,
+        password = None,
+        generate_random_password = None,
+        require_password_reset_for_next_login = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn _start_reset(
+        &self,
+        py: Python<'_>,
+        event_loop: Py<PyAny>,
+        future: Py<PyAny>,
+        complete: Py<PyAny>,
+        directory_id: String,
+        user_id: String,
+        password: Option<String>,
+        generate_random_password: Option<bool>,
+        require_password_reset_for_next_login: Option<bool>,
+    ) -> PyResult<()> {
+        let request = build_request(
+            directory_id,
+            user_id,
+            password,
+            generate_random_password,
+            require_password_reset_for_next_login,
+        );
+        request.validate().map_err(|e| to_py_err(py, &e))?;
+        let client = self.inner.clone();
+        let job = move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                client.reset_user_password(&request)
+            }));
+            drop(request);
+            // try_attach: during interpreter shutdown there is no loop to tell.
+            Python::try_attach(|py| {
+                let (result, error) = match outcome {
+                    Ok(Ok(answer)) => match Py::new(py, ResetUserPasswordResult::from(answer)) {
+                        Ok(result) => (result.into_any(), py.None()),
+                        Err(e) => (py.None(), e.into_value(py).into_any()),
+                    },
+                    Ok(Err(e)) => (py.None(), to_py_err(py, &e).into_value(py).into_any()),
+                    Err(_) => (
+                        py.None(),
+                        PyRuntimeError::new_err(
+                            "cloudsso: internal error (a bug); the outcome is unknown",
+                        )
+                        .into_value(py)
+                        .into_any(),
+                    ),
+                };
+                // Fails only if the loop was closed meanwhile: nobody is waiting then.
+                let _ = event_loop.call_method1(
+                    py,
+                    "call_soon_threadsafe",
+                    (complete, future, result, error),
+                );
+            });
+        };
+        workers::submit(Box::new(job)).map_err(|e| {
+            PyRuntimeError::new_err(format!("cloudsso: could not start a worker thread: {e}"))
+        })
     }
 
     /// Shows the endpoint only: never a key, secret or token.
@@ -144,6 +214,27 @@ impl NativeClient {
         let endpoint = PyString::new(slf.py(), slf.get().inner.endpoint()).repr()?;
         Ok(format!("{name}(endpoint={endpoint})"))
     }
+}
+
+/// The core's request from the Python arguments.
+fn build_request(
+    directory_id: String,
+    user_id: String,
+    password: Option<String>,
+    generate_random_password: Option<bool>,
+    require_password_reset_for_next_login: Option<bool>,
+) -> ResetUserPasswordRequest {
+    let mut request = ResetUserPasswordRequest::new(directory_id, user_id);
+    if let Some(password) = password {
+        request = request.password(password);
+    }
+    if let Some(generate) = generate_random_password {
+        request = request.generate_random_password(generate);
+    }
+    if let Some(require) = require_password_reset_for_next_login {
+        request = request.require_password_reset_for_next_login(require);
+    }
+    request
 }
 
 /// Seconds as a `Duration`; a value no `Duration` can hold (negative, NaN,

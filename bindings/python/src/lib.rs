@@ -3,13 +3,15 @@
 //! Thin by design: [`client`] converts arguments and calls the core with the GIL
 //! released, [`result`] wraps the answer, [`errors`] is the one place a core
 //! error becomes a Python exception, and [`logging`] forwards the core's `log`
-//! records to Python's `logging`. The exception classes and the async method
-//! live in the pure-Python half (`python/cloudsso`).
+//! records to Python's `logging`, and [`workers`] runs async calls on native
+//! threads. The exception classes and the async method's coroutine live in
+//! the pure-Python half (`python/cloudsso`).
 
 mod client;
 mod errors;
 mod logging;
 mod result;
+mod workers;
 
 use pyo3::prelude::*;
 
@@ -18,6 +20,8 @@ use pyo3::prelude::*;
 fn _cloudsso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
     m.add("__version__", cloudsso::VERSION)?;
+    // Calls that may wait on the network at once from `reset_user_password_async`.
+    m.add("ASYNC_WORKERS", workers::MAX_WORKERS)?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<result::ResetUserPasswordResult>()?;
     Ok(())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from typing import List
@@ -124,3 +125,37 @@ def test_cancelled_async_call_does_not_break_the_loop(emulator: Emulator) -> Non
         assert res.request_id
 
     asyncio.run(scenario())
+
+
+def test_more_async_calls_than_workers_all_complete(emulator: Emulator) -> None:
+    client = emulator.client(rate_limit_per_second=0)
+
+    async def scenario() -> List[cloudsso.ResetUserPasswordResult]:
+        return await asyncio.gather(
+            *(
+                client.reset_user_password_async(emulator.directory_id, emulator.user_id, password=f"Queued-Pw-{i}-x!")
+                for i in range(cloudsso.ASYNC_WORKERS * 2)
+            )
+        )
+
+    results = asyncio.run(scenario())
+    assert len(results) == cloudsso.ASYNC_WORKERS * 2
+    assert all(r.request_id for r in results)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_async_calls_work_in_a_forked_child(emulator: Emulator) -> None:
+    client = emulator.client()
+    # Starts the parent's worker threads, which a forked child does not have.
+    asyncio.run(client.reset_user_password_async(emulator.directory_id, emulator.user_id, generate_random_password=True))
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        code = 3
+        try:
+            call = client.reset_user_password_async(emulator.directory_id, emulator.user_id, generate_random_password=True)
+            result = asyncio.run(asyncio.wait_for(call, 10))
+            code = 0 if result.new_password else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -10,7 +10,7 @@ Requests are validated before any network I/O; secrets never appear in a
 ``repr``, an exception or a log record (logger ``"cloudsso"``).
 """
 
-from ._client import Client
+from ._client import ASYNC_WORKERS, Client
 from ._cloudsso import ResetUserPasswordResult, __version__
 from ._errors import (
     CloudSSOError,
@@ -34,5 +34,6 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "DecodeError",
+    "ASYNC_WORKERS",
     "__version__",
 ]

@@ -2,39 +2,32 @@
 
 from __future__ import annotations
 
-import _thread
+from ._cloudsso import ASYNC_WORKERS, NativeClient, ResetUserPasswordResult
 
-from ._cloudsso import NativeClient, ResetUserPasswordResult
-
-# Importing typing, threading, functools, asyncio or concurrent.futures would be
-# most of this package's import time, so none is imported here: annotations are
-# strings (see the __future__ import) whose names only type checkers import
-# (mypy reads this idiom as typing.TYPE_CHECKING), the lock comes from _thread,
-# and the async method imports what it needs on first use.
+# Importing typing or asyncio would be most of this package's import time, so
+# neither is imported here: annotations are strings (see the __future__ import)
+# whose names only type checkers import (mypy reads this idiom as
+# typing.TYPE_CHECKING), and the async method imports asyncio on first use.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+    import asyncio
     from typing import Optional
 
-__all__ = ["Client"]
-
-#: Calls that may wait on the network at once from ``reset_user_password_async``.
-ASYNC_WORKERS = 64
-
-_executor: Optional[ThreadPoolExecutor] = None
-_executor_lock = _thread.allocate_lock()
+__all__ = ["ASYNC_WORKERS", "Client"]
 
 
-def _shared_executor() -> ThreadPoolExecutor:
-    """A pool of its own, so that async calls do not queue behind (or starve) the
-    loop's default executor; threads are started only when needed."""
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            _executor = ThreadPoolExecutor(max_workers=ASYNC_WORKERS, thread_name_prefix="cloudsso")
-        return _executor
+def _complete(
+    future: asyncio.Future[ResetUserPasswordResult],
+    result: Optional[ResetUserPasswordResult],
+    error: Optional[BaseException],
+) -> None:
+    """Runs on the event loop when a native call ends; a cancelled await drops it."""
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)  # type: ignore[arg-type]
 
 
 class Client(NativeClient):
@@ -57,17 +50,21 @@ class Client(NativeClient):
         generate_random_password: Optional[bool] = None,
         require_password_reset_for_next_login: Optional[bool] = None,
     ) -> ResetUserPasswordResult:
-        """``reset_user_password`` without blocking the event loop: the native call
-        (which releases the GIL) runs on a worker thread; many may be in flight."""
+        """``reset_user_password`` without blocking the event loop: bad input
+        raises at once; the call runs on a native thread (no GIL held) and
+        completes the awaited future on this loop. Many may be in flight."""
         import asyncio
-        import functools
 
-        call = functools.partial(
-            self.reset_user_password,
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[ResetUserPasswordResult] = loop.create_future()
+        self._start_reset(
+            loop,
+            future,
+            _complete,
             directory_id,
             user_id,
-            password=password,
-            generate_random_password=generate_random_password,
-            require_password_reset_for_next_login=require_password_reset_for_next_login,
+            password,
+            generate_random_password,
+            require_password_reset_for_next_login,
         )
-        return await asyncio.get_running_loop().run_in_executor(_shared_executor(), call)
+        return await future

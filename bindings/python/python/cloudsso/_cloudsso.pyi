@@ -1,12 +1,13 @@
 """Type stubs for the native module ``cloudsso._cloudsso``."""
 
-from typing import Optional, final
+from typing import Any, Callable, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["NativeClient", "ResetUserPasswordResult", "__version__"]
+__all__ = ["ASYNC_WORKERS", "NativeClient", "ResetUserPasswordResult", "__version__"]
 
 __version__: str
+ASYNC_WORKERS: int
 
 class NativeClient:
     def __new__(
@@ -37,6 +38,17 @@ class NativeClient:
         generate_random_password: Optional[bool] = None,
         require_password_reset_for_next_login: Optional[bool] = None,
     ) -> "ResetUserPasswordResult": ...
+    def _start_reset(
+        self,
+        event_loop: object,
+        future: object,
+        complete: Callable[[Any, Optional["ResetUserPasswordResult"], Optional[BaseException]], None],
+        directory_id: str,
+        user_id: str,
+        password: Optional[str] = None,
+        generate_random_password: Optional[bool] = None,
+        require_password_reset_for_next_login: Optional[bool] = None,
+    ) -> None: ...
 
 @final
 class ResetUserPasswordResult:
