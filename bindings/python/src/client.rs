@@ -178,8 +178,8 @@ impl NativeClient {
                 client.reset_user_password(&request)
             }));
             drop(request);
-            // try_attach: during interpreter shutdown there is no loop to tell.
-            Python::try_attach(|py| {
+            // The gate: during interpreter exit there is no loop left to tell.
+            crate::gate::attach(|py| {
                 let (result, error) = match outcome {
                     Ok(Ok(answer)) => match Py::new(py, ResetUserPasswordResult::from(answer)) {
                         Ok(result) => (result.into_any(), py.None()),

@@ -9,6 +9,7 @@
 
 mod client;
 mod errors;
+mod gate;
 mod logging;
 mod result;
 mod workers;
@@ -19,6 +20,11 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _cloudsso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
+    // Interpreter exit waits for native threads that are inside Python (see gate.rs).
+    let close = wrap_pyfunction!(gate::close_gate, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (close,))?;
     m.add("__version__", cloudsso::VERSION)?;
     // Calls that may wait on the network at once from `reset_user_password_async`.
     m.add("ASYNC_WORKERS", workers::MAX_WORKERS)?;

@@ -55,8 +55,8 @@ impl Log for PythonLogger {
             return;
         }
         let level = python_level(record.level());
-        // try_attach: during interpreter shutdown the record is dropped, not a crash.
-        Python::try_attach(|py| {
+        // The gate: during interpreter exit the record is dropped, not a crash.
+        crate::gate::attach(|py| {
             if let Err(error) = emit(py, level, record) {
                 // A failing handler must not turn into a failed password reset.
                 error.write_unraisable(py, None);

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import threading
 import time
 from typing import List
@@ -159,3 +161,26 @@ def test_async_calls_work_in_a_forked_child(emulator: Emulator) -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+EXIT_RIGHT_AFTER_ASYNC_CALLS = """
+import asyncio, sys
+import cloudsso
+endpoint, key_id, secret, directory_id, user_id = sys.argv[1:]
+client = cloudsso.Client(endpoint=endpoint, access_key_id=key_id, access_key_secret=secret, rate_limit_per_second=0)
+async def main():
+    await asyncio.gather(*(client.reset_user_password_async(directory_id, user_id, generate_random_password=True)
+                           for _ in range(16)))
+asyncio.run(main())
+"""
+
+
+def test_the_interpreter_exits_cleanly_right_after_async_calls(emulator: Emulator) -> None:
+    # A worker thread can still be inside Python (waking the loop) when the last
+    # future completes; exiting then used to abort the process now and then.
+    args = [emulator.endpoint, emulator.access_key_id, emulator.access_key_secret, emulator.directory_id, emulator.user_id]
+    for _ in range(25):
+        done = subprocess.run(
+            [sys.executable, "-c", EXIT_RIGHT_AFTER_ASYNC_CALLS, *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
