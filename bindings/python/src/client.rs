@@ -131,6 +131,7 @@ impl NativeClient {
             generate_random_password,
             require_password_reset_for_next_login,
         );
+        crate::logging::sample_level(py);
         let client = &self.inner;
         py.detach(|| client.reset_user_password(&request))
             .map(ResetUserPasswordResult::from)
@@ -172,6 +173,7 @@ impl NativeClient {
             require_password_reset_for_next_login,
         );
         request.validate().map_err(|e| to_py_err(py, &e))?;
+        crate::logging::sample_level(py);
         let client = self.inner.clone();
         let job = move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -58,3 +58,24 @@ def test_a_failing_handler_does_not_fail_the_call(emulator: Emulator, monkeypatc
     finally:
         logger.removeHandler(broken)
         logger.setLevel(old)
+
+
+def test_async_calls_are_logged_at_the_level_set_before_they_start(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncio
+
+    client = emulator.client()
+
+    async def one() -> str:
+        res = await client.reset_user_password_async(emulator.directory_id, emulator.user_id, generate_random_password=True)
+        return res.request_id
+
+    caplog.set_level(logging.WARNING, logger="cloudsso")
+    asyncio.run(one())
+    assert not [r for r in caplog.records if r.name == "cloudsso"]
+    caplog.set_level(logging.INFO, logger="cloudsso")
+    request_id = asyncio.run(one())
+    ours = [r for r in caplog.records if r.name == "cloudsso"]
+    assert [r.levelno for r in ours] == [logging.INFO]
+    assert request_id in ours[0].getMessage()
