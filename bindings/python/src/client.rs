@@ -1,6 +1,7 @@
 //! The native client: converts Python arguments, then calls the core with the
 //! GIL released so other Python threads keep running during the network call.
 
+use crate::completions;
 use crate::errors::{invalid_argument, to_py_err};
 use crate::result::ResetUserPasswordResult;
 use crate::workers;
@@ -140,10 +141,11 @@ impl NativeClient {
 
     /// The engine of `Client.reset_user_password_async`: validates now (so bad
     /// input raises before anything is queued), runs the call on a native
-    /// worker thread, and then schedules `complete(future, result, error)` on
-    /// `event_loop` with `call_soon_threadsafe`.
+    /// worker thread, then hands it to `complete(future, result, error)` on
+    /// the loop: through `target` if it is a `Completions` channel, else with
+    /// `target.call_soon_threadsafe` (`target` is then the event loop).
     #[pyo3(signature = (
-        event_loop,
+        target,
         future,
         complete,
         directory_id,
@@ -156,7 +158,7 @@ impl NativeClient {
     fn _start_reset(
         &self,
         py: Python<'_>,
-        event_loop: Py<PyAny>,
+        target: Bound<'_, PyAny>,
         future: Py<PyAny>,
         complete: Py<PyAny>,
         directory_id: String,
@@ -174,36 +176,15 @@ impl NativeClient {
         );
         request.validate().map_err(|e| to_py_err(py, &e))?;
         crate::logging::sample_level(py);
+        let deliver = Delivery::for_target(target, complete);
         let client = self.inner.clone();
         let job = move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 client.reset_user_password(&request)
-            }));
+            }))
+            .ok();
             drop(request);
-            // The gate: during interpreter exit there is no loop left to tell.
-            crate::gate::attach(|py| {
-                let (result, error) = match outcome {
-                    Ok(Ok(answer)) => match Py::new(py, ResetUserPasswordResult::from(answer)) {
-                        Ok(result) => (result.into_any(), py.None()),
-                        Err(e) => (py.None(), e.into_value(py).into_any()),
-                    },
-                    Ok(Err(e)) => (py.None(), to_py_err(py, &e).into_value(py).into_any()),
-                    Err(_) => (
-                        py.None(),
-                        PyRuntimeError::new_err(
-                            "cloudsso: internal error (a bug); the outcome is unknown",
-                        )
-                        .into_value(py)
-                        .into_any(),
-                    ),
-                };
-                // Fails only if the loop was closed meanwhile: nobody is waiting then.
-                let _ = event_loop.call_method1(
-                    py,
-                    "call_soon_threadsafe",
-                    (complete, future, result, error),
-                );
-            });
+            deliver.deliver(future, outcome);
         };
         workers::submit(Box::new(job)).map_err(|e| {
             PyRuntimeError::new_err(format!("cloudsso: could not start a worker thread: {e}"))
@@ -215,6 +196,40 @@ impl NativeClient {
         let name = slf.get_type().qualname()?;
         let endpoint = PyString::new(slf.py(), slf.get().inner.endpoint()).repr()?;
         Ok(format!("{name}(endpoint={endpoint})"))
+    }
+}
+
+/// Where a worker sends a finished async call.
+enum Delivery {
+    #[cfg(unix)]
+    Channel(completions::Sender),
+    Threadsafe {
+        event_loop: Py<PyAny>,
+        complete: Py<PyAny>,
+    },
+}
+
+impl Delivery {
+    fn for_target(target: Bound<'_, PyAny>, complete: Py<PyAny>) -> Delivery {
+        #[cfg(unix)]
+        if let Ok(channel) = target.cast::<completions::Completions>() {
+            return Delivery::Channel(channel.get().sender());
+        }
+        Delivery::Threadsafe {
+            event_loop: target.unbind(),
+            complete,
+        }
+    }
+
+    fn deliver(self, future: Py<PyAny>, outcome: completions::Outcome) {
+        match self {
+            #[cfg(unix)]
+            Delivery::Channel(sender) => sender.send(future, outcome),
+            Delivery::Threadsafe {
+                event_loop,
+                complete,
+            } => completions::deliver_threadsafe(event_loop, complete, future, outcome),
+        }
     }
 }
 

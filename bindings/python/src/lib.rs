@@ -2,12 +2,15 @@
 //!
 //! Thin by design: [`client`] converts arguments and calls the core with the GIL
 //! released, [`result`] wraps the answer, [`errors`] is the one place a core
-//! error becomes a Python exception, and [`logging`] forwards the core's `log`
-//! records to Python's `logging`, and [`workers`] runs async calls on native
-//! threads. The exception classes and the async method's coroutine live in
-//! the pure-Python half (`python/cloudsso`).
+//! error becomes a Python exception, [`logging`] forwards the core's `log`
+//! records to Python's `logging`, [`workers`] runs async calls on native
+//! threads, [`completions`] brings their results back to the event loop, and
+//! [`gate`] lets interpreter exit wait for native threads inside Python. The
+//! exception classes and the async method's coroutine live in the pure-Python
+//! half (`python/cloudsso`).
 
 mod client;
+mod completions;
 mod errors;
 mod gate;
 mod logging;
@@ -30,5 +33,7 @@ fn _cloudsso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ASYNC_WORKERS", workers::MAX_WORKERS)?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<result::ResetUserPasswordResult>()?;
+    #[cfg(unix)]
+    m.add_class::<completions::Completions>()?;
     Ok(())
 }

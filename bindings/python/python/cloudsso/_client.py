@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import _cloudsso
 from ._cloudsso import ASYNC_WORKERS, NativeClient, ResetUserPasswordResult
 
 # Importing typing or asyncio would be most of this package's import time, so
@@ -11,7 +12,10 @@ from ._cloudsso import ASYNC_WORKERS, NativeClient, ResetUserPasswordResult
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import asyncio
-    from typing import Optional
+    import weakref
+    from typing import Optional, Union
+
+    from ._cloudsso import Completions
 
 __all__ = ["ASYNC_WORKERS", "Client"]
 
@@ -28,6 +32,33 @@ def _complete(
         future.set_exception(error)
     else:
         future.set_result(result)  # type: ignore[arg-type]
+
+
+#: Each event loop's completion channel (``None``: the loop cannot watch a
+#: socket, so calls complete through ``call_soon_threadsafe``).
+_channels: Optional[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[Completions]]] = None
+
+
+def _completion_target(loop: asyncio.AbstractEventLoop) -> Union[Completions, asyncio.AbstractEventLoop]:
+    """Where the native side sends this loop's finished calls: its channel, made
+    on first use (worker threads then never take the GIL), or the loop itself."""
+    global _channels
+    if _channels is None:
+        import weakref
+
+        _channels = weakref.WeakKeyDictionary()
+    if loop in _channels:
+        return _channels[loop] or loop
+    channel: Optional[Completions] = None
+    completions = getattr(_cloudsso, "Completions", None)  # Unix only
+    if completions is not None:
+        channel = completions(_complete)
+        try:
+            loop.add_reader(channel.fileno(), channel.drain)
+        except NotImplementedError:  # the proactor loop on Windows
+            channel = None
+    _channels[loop] = channel
+    return channel or loop
 
 
 class Client(NativeClient):
@@ -52,13 +83,14 @@ class Client(NativeClient):
     ) -> ResetUserPasswordResult:
         """``reset_user_password`` without blocking the event loop: bad input
         raises at once; the call runs on a native thread (no GIL held) and
-        completes the awaited future on this loop. Many may be in flight."""
+        completes the awaited future on this loop, woken through a socket it
+        watches. Many may be in flight."""
         import asyncio
 
         loop = asyncio.get_running_loop()
         future: asyncio.Future[ResetUserPasswordResult] = loop.create_future()
         self._start_reset(
-            loop,
+            _completion_target(loop),
             future,
             _complete,
             directory_id,

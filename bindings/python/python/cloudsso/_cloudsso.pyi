@@ -4,7 +4,7 @@ from typing import Any, Callable, Optional, final
 
 from typing_extensions import Self
 
-__all__ = ["ASYNC_WORKERS", "NativeClient", "ResetUserPasswordResult", "__version__"]
+__all__ = ["ASYNC_WORKERS", "Completions", "NativeClient", "ResetUserPasswordResult", "__version__"]
 
 __version__: str
 ASYNC_WORKERS: int
@@ -40,7 +40,7 @@ class NativeClient:
     ) -> "ResetUserPasswordResult": ...
     def _start_reset(
         self,
-        event_loop: object,
+        target: object,
         future: object,
         complete: Callable[[Any, Optional["ResetUserPasswordResult"], Optional[BaseException]], None],
         directory_id: str,
@@ -56,3 +56,14 @@ class ResetUserPasswordResult:
     def new_password(self) -> Optional[str]: ...
     @property
     def request_id(self) -> str: ...
+
+@final
+class Completions:
+    """One event loop's completion channel (Unix only)."""
+
+    def __new__(
+        cls,
+        complete: Callable[[Any, Optional[ResetUserPasswordResult], Optional[BaseException]], None],
+    ) -> Self: ...
+    def fileno(self) -> int: ...
+    def drain(self) -> None: ...
