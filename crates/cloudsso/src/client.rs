@@ -174,7 +174,7 @@ impl Client {
             self.inner.endpoint.authority(),
         );
         let reply = self.inner.transport.post(&signed)?;
-        let date = reply.date;
+        let date = reply.headers.date;
         response::interpret(reply, request.wants_generated_password())
             .map_err(|e| e.with_server_date(date))
     }

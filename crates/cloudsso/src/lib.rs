@@ -85,11 +85,7 @@ pub mod fuzzing {
     ) -> Result<crate::ResetUserPasswordResponse, crate::Error> {
         let reply = HttpReply {
             status,
-            request_id: headers.request_id,
-            date: headers.date,
-            retry_after: headers.retry_after,
-            location: headers.location,
-            content_type: headers.content_type,
+            headers,
             body: zeroize::Zeroizing::new(body.to_vec()),
         };
         crate::response::interpret(reply, wants_generated)

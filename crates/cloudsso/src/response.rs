@@ -31,13 +31,14 @@ pub fn interpret(
             "the endpoint answered with a redirect (HTTP {}{}); redirects are not followed, so check the endpoint",
             reply.status,
             reply
+                .headers
                 .location
                 .as_deref()
                 .map(|l| format!(" to {}", strip_query(l)))
                 .unwrap_or_default()
         ))
         .permanent()
-        .with_request_id(reply.request_id)),
+        .with_request_id(reply.headers.request_id)),
         status => Err(failure(reply, status)),
     }
 }
@@ -49,14 +50,14 @@ fn success(reply: HttpReply, wants_generated: bool) -> Result<ResetUserPasswordR
             format!("the success answer (HTTP {status}) could not be read: {why}"),
             status,
         )
-        .with_request_id(reply.request_id.clone());
+        .with_request_id(reply.headers.request_id.clone());
         e.set_outcome_unknown();
         e
     })?;
     let request_id = body
         .request_id
         .filter(|id| !id.is_empty())
-        .or(reply.request_id)
+        .or(reply.headers.request_id)
         .unwrap_or_default();
     let new_password = body.new_password.filter(|p| !p.is_empty()).map(Secret::new);
     if wants_generated && new_password.is_none() {
@@ -72,7 +73,7 @@ fn success(reply: HttpReply, wants_generated: bool) -> Result<ResetUserPasswordR
 }
 
 fn failure(reply: HttpReply, status: u16) -> Error {
-    let header_id = reply.request_id.clone();
+    let header_id = reply.headers.request_id.clone();
     let service_reply = match parse(&reply) {
         Ok(body) if body.code.is_some() || body.message.is_some() => ServiceReply {
             code: body.code,
@@ -84,14 +85,18 @@ fn failure(reply: HttpReply, status: u16) -> Error {
         _ => ServiceReply {
             message: Some(format!(
                 "HTTP {status} with a body that is not a CloudSSO error ({}, {} bytes)",
-                reply.content_type.as_deref().unwrap_or("no content type"),
+                reply
+                    .headers
+                    .content_type
+                    .as_deref()
+                    .unwrap_or("no content type"),
                 reply.body.len()
             )),
             request_id: header_id,
             ..Default::default()
         },
     };
-    Error::service(service_reply, status).with_retry_after(reply.retry_after)
+    Error::service(service_reply, status).with_retry_after(reply.headers.retry_after)
 }
 
 /// JSON by default; XML when the body looks like XML.
@@ -126,16 +131,17 @@ fn strip_query(location: &str) -> &str {
 mod tests {
     use super::*;
     use crate::ErrorKind;
+    use crate::transport::ReplyHeaders;
     use zeroize::Zeroizing;
 
     fn reply(status: u16, body: &str) -> HttpReply {
         HttpReply {
             status,
-            request_id: Some("HDR-ID".into()),
-            date: None,
-            retry_after: None,
-            location: None,
-            content_type: Some("application/json".into()),
+            headers: ReplyHeaders {
+                request_id: Some("HDR-ID".into()),
+                content_type: Some("application/json".into()),
+                ..ReplyHeaders::default()
+            },
             body: Zeroizing::new(body.as_bytes().to_vec()),
         }
     }

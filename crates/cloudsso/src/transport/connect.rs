@@ -86,12 +86,7 @@ impl Connector {
             None => Stream::Plain(tcp),
             Some((config, name)) => Stream::Tls(Box::new(handshake(tcp, config, name, deadline)?)),
         };
-        Connection::new(stream, self.io_timeout).map_err(|e| {
-            not_sent(
-                ErrorKind::Transport,
-                format!("could not set up the socket ({e})"),
-            )
-        })
+        Connection::new(stream, self.io_timeout).map_err(socket_setup_failed)
     }
 
     /// Asks the proxy for a tunnel to the endpoint; the answer must be 2xx.
@@ -106,13 +101,8 @@ impl Connector {
             request.push_str("\r\n");
         }
         request.push_str("\r\n");
-        let mut connection =
-            Connection::new(Stream::Plain(tcp), time_left(deadline)).map_err(|e| {
-                not_sent(
-                    ErrorKind::Transport,
-                    format!("could not set up the socket ({e})"),
-                )
-            })?;
+        let mut connection = Connection::new(Stream::Plain(tcp), time_left(deadline))
+            .map_err(socket_setup_failed)?;
         let failed = |what: String| {
             not_sent(
                 ErrorKind::Transport,
@@ -160,6 +150,14 @@ fn time_left(deadline: Instant) -> Duration {
 
 fn not_sent(kind: ErrorKind, message: String) -> Error {
     Error::connection(kind, message, Delivery::NotProcessed)
+}
+
+fn socket_setup_failed(e: io::Error) -> Error {
+    not_sent(
+        ErrorKind::Transport,
+        format!("could not set up the socket ({e})"),
+    )
+    .with_source(e)
 }
 
 /// Connects to the first address of `host` that answers before `deadline`.

@@ -42,16 +42,8 @@ pub struct TransportConfig {
 pub struct HttpReply {
     /// HTTP status code.
     pub status: u16,
-    /// The `x-acs-request-id` header.
-    pub request_id: Option<String>,
-    /// The `Date` header, for clock-skew correction.
-    pub date: Option<SystemTime>,
-    /// `x-acs-retry-after` (milliseconds) or `Retry-After` (seconds).
-    pub retry_after: Option<Duration>,
-    /// The `Location` header of a redirect.
-    pub location: Option<String>,
-    /// The `Content-Type` header.
-    pub content_type: Option<String>,
+    /// The headers this client reads.
+    pub headers: ReplyHeaders,
     /// The body, wiped on drop (it may hold a generated password).
     pub body: Zeroizing<Vec<u8>>,
 }
@@ -121,17 +113,6 @@ impl Transport {
 
     /// POSTs one signed attempt and reads the answer (body capped).
     pub fn post(&self, request: &SignedRequest) -> Result<HttpReply, Error> {
-        if let Some(header) = http1::unsafe_header(&request.headers, &self.config.user_agent) {
-            let field = match header {
-                "x-acs-security-token" => "security_token",
-                "user-agent" => "user_agent",
-                _ => "endpoint",
-            };
-            return Err(Error::validation(
-                field,
-                "must not contain line breaks or other control characters",
-            ));
-        }
         let bytes = http1::encode_request(
             &request.headers,
             &self.config.user_agent,
@@ -155,14 +136,9 @@ impl Transport {
             connection.reused = true;
             self.pool.put(connection);
         }
-        let meta = head.headers;
         Ok(HttpReply {
             status: head.status,
-            request_id: meta.request_id,
-            date: meta.date,
-            retry_after: meta.retry_after,
-            location: meta.location,
-            content_type: meta.content_type,
+            headers: head.headers,
             body,
         })
     }
