@@ -92,43 +92,20 @@ impl Endpoint {
                 "must be a host with an optional port, like cloudsso.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080 (no path, query or user info)",
             ));
         }
-        if authority.starts_with('[') {
-            let after = authority.find(']').map(|end| &authority[end + 1..]);
-            let port_ok = |rest: &str| {
-                rest.is_empty()
-                    || rest
-                        .strip_prefix(':')
-                        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            };
-            if !after.is_some_and(port_ok) {
-                return Err(Error::validation(
-                    "endpoint",
-                    "an IPv6 host must be written [address] with an optional :port",
-                ));
-            }
-        }
-        let host = host_of(authority);
-        let port = match authority[host.len()..].strip_prefix(':') {
-            None => {
-                if secure {
-                    443
+        let Some((host, port)) = split_host_port(authority) else {
+            return Err(Error::validation(
+                "endpoint",
+                if authority.starts_with('[') {
+                    "an IPv6 host must be written [address] with an optional :port"
                 } else {
-                    80
-                }
-            }
-            Some(digits) => match digits.parse::<u16>() {
-                Ok(port) if port > 0 && digits.bytes().all(|b| b.is_ascii_digit()) => port,
-                _ => {
-                    return Err(Error::validation(
-                        "endpoint",
-                        "the port must be a number from 1 to 65535",
-                    ));
-                }
-            },
+                    "the port must be a number from 1 to 65535"
+                },
+            ));
         };
         if host.is_empty() {
             return Err(Error::validation("endpoint", "the host is missing"));
         }
+        let port = port.unwrap_or(if secure { 443 } else { 80 });
         let scheme = if secure { "https" } else { "http" };
         Ok(Endpoint {
             url: format!("{scheme}://{authority}/"),
@@ -149,7 +126,7 @@ impl Endpoint {
         &self.authority
     }
 
-    /// The host, as written (an IPv6 address keeps its brackets).
+    /// The host, as written (an IPv6 address without its brackets).
     pub(crate) fn host(&self) -> &str {
         &self.host
     }
@@ -166,20 +143,37 @@ impl Endpoint {
 
     /// True for 127.0.0.0/8, ::1 and localhost.
     pub fn is_loopback(&self) -> bool {
-        let host = self.host.trim_start_matches('[').trim_end_matches(']');
-        host.eq_ignore_ascii_case("localhost")
-            || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        self.host.eq_ignore_ascii_case("localhost")
+            || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
     }
 }
 
-/// The host part of `host[:port]` or `[v6]:port`.
-fn host_of(authority: &str) -> &str {
-    if authority.starts_with('[') {
-        return authority
-            .find(']')
-            .map_or(authority, |end| &authority[..=end]);
+/// Splits `host`, `host:port`, `[v6]` or `[v6]:port`; the host comes back
+/// without brackets. `None` for anything after `]` but a port, or a port that
+/// is not 1 to 65535 written in digits.
+pub(crate) fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']')?;
+            if !after.is_empty() && !after.starts_with(':') {
+                return None;
+            }
+            (host, after.strip_prefix(':'))
+        }
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    match port {
+        None => Some((host, None)),
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits
+            .parse()
+            .ok()
+            .filter(|&p| p > 0)
+            .map(|p| (host, Some(p))),
+        Some(_) => None,
     }
-    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
 }
 
 #[cfg(test)]
@@ -223,6 +217,20 @@ mod tests {
             url(Some("http://localhost:1"), None, Network::Public),
             "http://localhost:1/"
         );
+    }
+
+    #[test]
+    fn host_and_port_are_split_once_for_every_form() {
+        assert_eq!(split_host_port("h"), Some(("h", None)));
+        assert_eq!(split_host_port("h:8080"), Some(("h", Some(8080))));
+        assert_eq!(split_host_port("[::1]"), Some(("::1", None)));
+        assert_eq!(split_host_port("[::1]:9"), Some(("::1", Some(9))));
+        for bad in ["h:", "h:0", "h:+1", "h:65536", "[::1]x", "[::1", "[::1]:"] {
+            assert_eq!(split_host_port(bad), None, "{bad}");
+        }
+        let v6 = Endpoint::resolve(Some("http://[::1]:9"), None, Network::Public, false).unwrap();
+        assert_eq!((v6.host(), v6.port(), v6.authority()), ("::1", 9, "[::1]:9"));
+        assert!(v6.is_loopback());
     }
 
     #[test]

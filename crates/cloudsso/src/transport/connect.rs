@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 /// Opens connections to one endpoint.
 pub(crate) struct Connector {
-    /// Host to connect to, IPv6 without brackets.
+    /// Host to connect to (IPv6 without brackets).
     host: String,
     port: u16,
     /// `host[:port]`, for the `CONNECT` request.
@@ -48,10 +48,7 @@ impl Connector {
         connect_timeout: Duration,
         io_timeout: Duration,
     ) -> Result<Connector, Error> {
-        let host = endpoint
-            .host()
-            .trim_start_matches('[')
-            .trim_end_matches(']');
+        let host = endpoint.host();
         let tls = if endpoint.is_secure() {
             let name = ServerName::try_from(host.to_string()).map_err(|_| {
                 Error::validation("endpoint", "the host is not a valid TLS server name")
@@ -77,8 +74,7 @@ impl Connector {
         let tcp = match &self.proxy {
             None => tcp_connect(&self.host, self.port, self.connect_timeout, "endpoint")?,
             Some(proxy) => {
-                let host = proxy.host.trim_start_matches('[').trim_end_matches(']');
-                let tcp = tcp_connect(host, proxy.port, self.connect_timeout, "proxy")?;
+                let tcp = tcp_connect(&proxy.host, proxy.port, self.connect_timeout, "proxy")?;
                 self.tunnel(tcp, proxy, deadline)?
             }
         };

@@ -5,7 +5,7 @@
 //! password are secrets: they appear only in the `Proxy-Authorization` header
 //! of the `CONNECT` request, never in `Debug` output or an error.
 
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, split_host_port};
 use crate::error::Error;
 use base64::Engine;
 use std::fmt;
@@ -114,26 +114,8 @@ impl Proxy {
     }
 }
 
-/// `host`, `host:port`, `[v6]` or `[v6]:port`; `None` when the port is not a number.
-pub(crate) fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']')?;
-        (host, after.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    match port {
-        None => Some((host, None)),
-        Some(port) => port.parse().ok().map(|p| (host, Some(p))),
-    }
-}
-
 /// True when `NO_PROXY` names `host`: `*`, the host itself, or a parent domain.
 fn excluded(host: &str, no_proxy: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
     no_proxy.split(',').map(str::trim).any(|entry| {
         let entry = entry.trim_start_matches("*.").trim_start_matches('.');
         // A bare IPv6 address has colons but no port.
@@ -252,6 +234,6 @@ mod tests {
         assert!(excluded("example.com", ".example.com"));
         assert!(!excluded("badexample.com", "example.com"));
         assert!(excluded("anything", "*"));
-        assert!(excluded("[::1]", "::1"));
+        assert!(excluded("::1", "::1"));
     }
 }
