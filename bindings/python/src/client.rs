@@ -176,7 +176,7 @@ impl NativeClient {
         );
         request.validate().map_err(|e| to_py_err(py, &e))?;
         crate::logging::sample_level(py);
-        let deliver = Delivery::for_target(target, complete);
+        let deliver = completions::Delivery::for_target(target, complete);
         let client = self.inner.clone();
         let job = move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -196,40 +196,6 @@ impl NativeClient {
         let name = slf.get_type().qualname()?;
         let endpoint = PyString::new(slf.py(), slf.get().inner.endpoint()).repr()?;
         Ok(format!("{name}(endpoint={endpoint})"))
-    }
-}
-
-/// Where a worker sends a finished async call.
-enum Delivery {
-    #[cfg(unix)]
-    Channel(completions::Sender),
-    Threadsafe {
-        event_loop: Py<PyAny>,
-        complete: Py<PyAny>,
-    },
-}
-
-impl Delivery {
-    fn for_target(target: Bound<'_, PyAny>, complete: Py<PyAny>) -> Delivery {
-        #[cfg(unix)]
-        if let Ok(channel) = target.cast::<completions::Completions>() {
-            return Delivery::Channel(channel.get().sender());
-        }
-        Delivery::Threadsafe {
-            event_loop: target.unbind(),
-            complete,
-        }
-    }
-
-    fn deliver(self, future: Py<PyAny>, outcome: completions::Outcome) {
-        match self {
-            #[cfg(unix)]
-            Delivery::Channel(sender) => sender.send(future, outcome),
-            Delivery::Threadsafe {
-                event_loop,
-                complete,
-            } => completions::deliver_threadsafe(event_loop, complete, future, outcome),
-        }
     }
 }
 

@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 pub(crate) type Outcome = Option<Result<cloudsso::ResetUserPasswordResponse, cloudsso::Error>>;
 
 /// The `(result, error)` pair `complete(future, result, error)` takes.
-pub(crate) fn to_python(py: Python<'_>, outcome: Outcome) -> (Py<PyAny>, Py<PyAny>) {
+fn to_python(py: Python<'_>, outcome: Outcome) -> (Py<PyAny>, Py<PyAny>) {
     let failed = |e: PyErr| (py.None(), e.into_value(py).into_any());
     match outcome {
         Some(Ok(answer)) => match Py::new(py, ResetUserPasswordResult::from(answer)) {
@@ -31,8 +31,44 @@ pub(crate) fn to_python(py: Python<'_>, outcome: Outcome) -> (Py<PyAny>, Py<PyAn
     }
 }
 
+/// Where a worker sends a finished async call.
+pub(crate) enum Delivery {
+    #[cfg(unix)]
+    Channel(Sender),
+    Threadsafe {
+        event_loop: Py<PyAny>,
+        complete: Py<PyAny>,
+    },
+}
+
+impl Delivery {
+    /// `target` is a `Completions` channel, or else the event loop itself.
+    pub(crate) fn for_target(target: Bound<'_, PyAny>, complete: Py<PyAny>) -> Delivery {
+        #[cfg(unix)]
+        if let Ok(channel) = target.cast::<Completions>() {
+            return Delivery::Channel(channel.get().sender());
+        }
+        Delivery::Threadsafe {
+            event_loop: target.unbind(),
+            complete,
+        }
+    }
+
+    /// Hands the finished call to the loop (called on the worker thread).
+    pub(crate) fn deliver(self, future: Py<PyAny>, outcome: Outcome) {
+        match self {
+            #[cfg(unix)]
+            Delivery::Channel(sender) => sender.send(future, outcome),
+            Delivery::Threadsafe {
+                event_loop,
+                complete,
+            } => deliver_threadsafe(event_loop, complete, future, outcome),
+        }
+    }
+}
+
 /// Delivers by attaching to the interpreter and scheduling `complete` on `event_loop`.
-pub(crate) fn deliver_threadsafe(
+fn deliver_threadsafe(
     event_loop: Py<PyAny>,
     complete: Py<PyAny>,
     future: Py<PyAny>,

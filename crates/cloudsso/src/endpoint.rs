@@ -229,7 +229,10 @@ mod tests {
             assert_eq!(split_host_port(bad), None, "{bad}");
         }
         let v6 = Endpoint::resolve(Some("http://[::1]:9"), None, Network::Public, false).unwrap();
-        assert_eq!((v6.host(), v6.port(), v6.authority()), ("::1", 9, "[::1]:9"));
+        assert_eq!(
+            (v6.host(), v6.port(), v6.authority()),
+            ("::1", 9, "[::1]:9")
+        );
         assert!(v6.is_loopback());
     }
 
