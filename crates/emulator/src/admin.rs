@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::faults::Fault;
 use crate::service::{Service, lock};
 use crate::state::{AccessKeySpec, DirectorySpec, ThrottleRates, describe_json_error};
+use crate::sts::{MetadataSettings, OidcProviderSpec, RoleSpec, StsFault};
 
 /// An admin answer: HTTP status and JSON body.
 pub(crate) struct AdminAnswer {
@@ -93,6 +94,33 @@ pub(crate) fn handle(service: &Service, method: &str, path: &str, body: &[u8]) -
         ("POST", "/throttle") => set_throttle(service, body),
         ("POST", "/access-keys") => add_access_key(service, body),
         ("POST", "/directories") => add_directory(service, body),
+        ("GET", "/sts/stats") => Ok(ok(json!(lock(&service.sts).stats))),
+        ("POST", "/sts/roles") => parse::<RoleSpec>(body).and_then(|spec| {
+            let arn = spec.role_arn.clone();
+            lock(&service.sts)
+                .add_role(spec)
+                .map_err(|e| fail(400, e))?;
+            Ok(ok(json!({ "role_arn": arn })))
+        }),
+        ("POST", "/sts/oidc-providers") => parse::<OidcProviderSpec>(body).and_then(|spec| {
+            let arn = spec.provider_arn.clone();
+            lock(&service.sts)
+                .add_provider(spec)
+                .map_err(|e| fail(400, e))?;
+            Ok(ok(json!({ "provider_arn": arn })))
+        }),
+        ("POST", "/sts/faults") => parse::<StsFault>(body).and_then(|fault| {
+            let pending = lock(&service.sts)
+                .push_fault(fault)
+                .map_err(|e| fail(400, e))?;
+            Ok(ok(json!({ "pending": pending })))
+        }),
+        ("GET", "/metadata") => Ok(ok(json!(lock(&service.sts).metadata()))),
+        ("POST", "/metadata") => parse::<MetadataSettings>(body).and_then(|settings| {
+            let mut sts = lock(&service.sts);
+            sts.set_metadata(settings).map_err(|e| fail(400, e))?;
+            Ok(ok(json!(sts.metadata())))
+        }),
         ("POST", "/shutdown") => Ok(AdminAnswer {
             status: 200,
             body: json!({ "ok": true }),
@@ -100,8 +128,22 @@ pub(crate) fn handle(service: &Service, method: &str, path: &str, body: &[u8]) -
         }),
         (
             _,
-            "/stats" | "/stats/reset" | "/requests" | "/requests/reset" | "/check-password"
-            | "/faults" | "/clock" | "/throttle" | "/access-keys" | "/directories" | "/shutdown",
+            "/stats"
+            | "/stats/reset"
+            | "/requests"
+            | "/requests/reset"
+            | "/check-password"
+            | "/faults"
+            | "/clock"
+            | "/throttle"
+            | "/access-keys"
+            | "/directories"
+            | "/shutdown"
+            | "/sts/stats"
+            | "/sts/roles"
+            | "/sts/oidc-providers"
+            | "/sts/faults"
+            | "/metadata",
         ) => Err(fail(405, "method not allowed")),
         _ => Err(fail(404, "no such admin endpoint")),
     };

@@ -17,6 +17,19 @@ use crate::state::AccessKey;
 pub(crate) const ACTION: &str = "ResetUserPassword";
 pub(crate) const VERSION: &str = "2021-05-15";
 
+/// The product an API request is addressed to: its version and the actions it serves. The
+/// signature checks are the same for CloudSSO and STS; only this differs.
+pub(crate) struct Product {
+    pub(crate) version: &'static str,
+    pub(crate) actions: &'static [&'static str],
+}
+
+/// CloudSSO as this emulator serves it.
+pub(crate) const CLOUDSSO: Product = Product {
+    version: VERSION,
+    actions: &[ACTION],
+};
+
 /// Headers a V3 request must sign, so none of its meaning can be altered in transit.
 const V3_MUST_SIGN: [&str; 5] = [
     "x-acs-action",
@@ -37,7 +50,7 @@ pub(crate) struct ApiRequest<'a> {
 }
 
 impl ApiRequest<'_> {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
@@ -127,13 +140,13 @@ pub(crate) fn observe(req: &ApiRequest<'_>) -> (Format, Seen) {
 }
 
 /// Parameters of a request, from the query string and the form body.
-struct Params {
-    query: Vec<Pair>,
-    all: Vec<Pair>,
+pub(crate) struct Params {
+    pub(crate) query: Vec<Pair>,
+    pub(crate) all: Vec<Pair>,
 }
 
 impl Params {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.all
             .iter()
             .find(|(n, _)| n == name)
@@ -141,13 +154,13 @@ impl Params {
     }
 
     /// An empty value counts as absent, as the service treats unset parameters.
-    fn non_empty(&self, name: &str) -> Option<&str> {
+    pub(crate) fn non_empty(&self, name: &str) -> Option<&str> {
         self.get(name).filter(|v| !v.is_empty())
     }
 }
 
 /// The V1 answer format named by `Format`: XML when absent, as on the service.
-fn v1_format(pairs: &[Pair]) -> Result<Format, ApiError> {
+pub(crate) fn v1_format(pairs: &[Pair]) -> Result<Format, ApiError> {
     match pairs
         .iter()
         .find(|(n, _)| n == "Format")
@@ -162,7 +175,7 @@ fn v1_format(pairs: &[Pair]) -> Result<Format, ApiError> {
 
 /// Parses query and body. For V1 the format is settled from the query before the body is
 /// parsed, so a broken body is still answered in the format the caller asked for.
-fn parse_params(
+pub(crate) fn parse_params(
     req: &ApiRequest<'_>,
     seen: &mut Seen,
     format: &mut Format,
@@ -218,25 +231,26 @@ fn run(
         *format = v1_format(&params.all)?;
     }
     let key = if v3 {
-        authenticate_v3(service, req, &params, seen)?
+        authenticate_v3(service, &CLOUDSSO, req, &params, seen)?
     } else {
-        authenticate_v1(service, req, &params, seen)?
+        authenticate_v1(service, &CLOUDSSO, req, &params, seen)?
     };
     lock(&service.throttle).admit(&key.account_id)?;
     reset(service, &params)
 }
 
-fn check_action_and_version(
+pub(crate) fn check_action_and_version(
+    product: &Product,
     action: Option<&str>,
     version: Option<&str>,
     names: [&str; 2],
 ) -> Result<(), ApiError> {
     let action = action.ok_or_else(|| ApiError::missing(names[0]))?;
     let version = version.ok_or_else(|| ApiError::missing(names[1]))?;
-    if version != VERSION {
+    if version != product.version {
         return Err(ApiError::invalid_version());
     }
-    if action != ACTION {
+    if !product.actions.contains(&action) {
         return Err(ApiError::unknown_action(action));
     }
     Ok(())
@@ -258,13 +272,23 @@ fn find_key(service: &Service, access_key_id: &str) -> Result<AccessKey, ApiErro
         .ok_or_else(ApiError::unknown_access_key)
 }
 
-/// STS keys require their token; a token sent for a long-term key is a mismatch too.
-fn check_security_token(key: &AccessKey, sent: Option<&str>) -> Result<(), ApiError> {
+/// STS keys require their token, and only until they expire (by the emulator's clock); a token
+/// sent for a long-term key is a mismatch too.
+fn check_security_token(
+    service: &Service,
+    key: &AccessKey,
+    sent: Option<&str>,
+) -> Result<(), ApiError> {
     match (&key.security_token, sent) {
         (None, None) => Ok(()),
         (Some(_), None) => Err(ApiError::security_token_missing()),
         (Some(expected), Some(sent)) if constant_time_eq(expected.as_bytes(), sent.as_bytes()) => {
-            Ok(())
+            match key.expires_at {
+                Some(at) if service.clock.now_unix() >= at => {
+                    Err(ApiError::security_token_expired())
+                }
+                _ => Ok(()),
+            }
         }
         _ => Err(ApiError::security_token_mismatch()),
     }
@@ -278,8 +302,9 @@ fn check_nonce(service: &Service, access_key_id: &str, nonce: &str) -> Result<()
     }
 }
 
-fn authenticate_v1(
+pub(crate) fn authenticate_v1(
     service: &Service,
+    product: &Product,
     req: &ApiRequest<'_>,
     params: &Params,
     seen: &mut Seen,
@@ -288,6 +313,7 @@ fn authenticate_v1(
     seen.nonce = params.non_empty("SignatureNonce").map(str::to_owned);
     seen.timestamp = params.non_empty("Timestamp").map(str::to_owned);
     check_action_and_version(
+        product,
         params.non_empty("Action"),
         params.non_empty("Version"),
         ["Action", "Version"],
@@ -322,13 +348,14 @@ fn authenticate_v1(
             "Check the AccessKeySecret and that every parameter (query and body) is signed.",
         ));
     }
-    check_security_token(&key, params.get("SecurityToken"))?;
+    check_security_token(service, &key, params.get("SecurityToken"))?;
     check_nonce(service, access_key_id, nonce)?;
     Ok(key)
 }
 
-fn authenticate_v3(
+pub(crate) fn authenticate_v3(
     service: &Service,
+    product: &Product,
     req: &ApiRequest<'_>,
     params: &Params,
     seen: &mut Seen,
@@ -345,6 +372,7 @@ fn authenticate_v3(
         .filter(|v| !v.is_empty())
         .map(str::to_owned);
     check_action_and_version(
+        product,
         req.header("x-acs-action").filter(|v| !v.is_empty()),
         req.header("x-acs-version").filter(|v| !v.is_empty()),
         ["x-acs-action", "x-acs-version"],
@@ -406,7 +434,7 @@ fn authenticate_v3(
             "Check the AccessKeySecret and the canonical request (method, path, query, signed headers, payload hash).",
         ));
     }
-    check_security_token(&key, token)?;
+    check_security_token(service, &key, token)?;
     check_nonce(
         service,
         &auth.access_key_id,

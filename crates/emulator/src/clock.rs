@@ -74,9 +74,8 @@ pub(crate) fn parse_timestamp(text: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
-/// Formats Unix seconds as `YYYY-MM-DDThh:mm:ssZ` (tests only: the server never formats one).
-#[cfg(test)]
-fn format_timestamp(unix: i64) -> String {
+/// Formats Unix seconds as `YYYY-MM-DDThh:mm:ssZ` (STS `Expiration` values).
+pub(crate) fn format_timestamp(unix: i64) -> String {
     let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     format!(
@@ -112,7 +111,6 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// Inverse of [`days_from_civil`].
-#[cfg(test)]
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

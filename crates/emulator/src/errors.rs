@@ -97,6 +97,14 @@ impl ApiError {
         )
     }
 
+    pub(crate) fn security_token_expired() -> Self {
+        Self::new(
+            403,
+            "InvalidSecurityToken.Expired",
+            "Specified SecurityToken is expired.",
+        )
+    }
+
     pub(crate) fn security_token_mismatch() -> Self {
         Self::new(
             403,

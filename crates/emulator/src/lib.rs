@@ -16,6 +16,7 @@ mod service;
 mod signature;
 mod state;
 mod stats;
+mod sts;
 mod throttle;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -29,6 +30,7 @@ pub use state::{
     DEMO_INITIAL_PASSWORD, DEMO_USER_ID, State, ThrottleRates,
 };
 pub use stats::{LoggedRequest, REDACTED_PARAMETERS, REQUEST_LOG_CAPACITY, Stats};
+pub use sts::{DEMO_ROLE_ARN, StsStats};
 
 use server::Server;
 use service::lock;
@@ -42,6 +44,9 @@ pub struct EmulatorConfig {
     pub state: Option<State>,
     /// Server worker threads. Default 2.
     pub worker_threads: Option<usize>,
+    /// Address of the second port (STS, ECS metadata, credentials URI). Default: the
+    /// API's IP with a free port.
+    pub sts_listen: Option<SocketAddr>,
 }
 
 /// The built-in demo identities, as announced by `cloudsso emulator`.
@@ -74,6 +79,7 @@ pub struct Emulator {
     runtime: Option<tokio::runtime::Runtime>,
     server: Arc<Server>,
     local_addr: SocketAddr,
+    sts_addr: SocketAddr,
     demo: DemoInfo,
 }
 
@@ -95,27 +101,49 @@ impl Emulator {
         let std_listener = std::net::TcpListener::bind(listen)?;
         std_listener.set_nonblocking(true)?;
         let local_addr = std_listener.local_addr()?;
+        let sts_listener = std::net::TcpListener::bind(
+            config
+                .sts_listen
+                .unwrap_or_else(|| SocketAddr::new(local_addr.ip(), 0)),
+        )?;
+        sts_listener.set_nonblocking(true)?;
+        let sts_addr = sts_listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.unwrap_or(2).max(1))
             .thread_name("cloudsso-emulator")
             .enable_all()
             .build()?;
-        let listener = {
+        let (listener, sts_listener) = {
             let _context = runtime.enter();
-            tokio::net::TcpListener::from_std(std_listener)?
+            (
+                tokio::net::TcpListener::from_std(std_listener)?,
+                tokio::net::TcpListener::from_std(sts_listener)?,
+            )
         };
         let server = Arc::new(Server {
             service: Arc::new(service::Service::new(
                 config.state.unwrap_or_else(State::demo),
             )),
             accept_loop: Mutex::new(None),
+            sts_accept_loop: Mutex::new(None),
         });
-        let task = runtime.spawn(server::accept_loop(listener, server.clone()));
+        let task = runtime.spawn(server::accept_loop(
+            listener,
+            server.clone(),
+            server::Port::Api,
+        ));
+        let sts_task = runtime.spawn(server::accept_loop(
+            sts_listener,
+            server.clone(),
+            server::Port::Sts,
+        ));
         *lock(&server.accept_loop) = Some(task.abort_handle());
+        *lock(&server.sts_accept_loop) = Some(sts_task.abort_handle());
         Ok(Emulator {
             runtime: Some(runtime),
             server,
             local_addr,
+            sts_addr,
             demo: DemoInfo::builtin(),
         })
     }
@@ -128,6 +156,32 @@ impl Emulator {
     /// The bound address.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// `http://IP:PORT` of the second port: STS (`ALIBABA_CLOUD_STS_ENDPOINT`), the ECS
+    /// metadata paths (`/latest/...`) and the credentials URI (`/credentials-uri`).
+    pub fn sts_endpoint(&self) -> String {
+        format!("http://{}", self.sts_addr)
+    }
+
+    /// `sts_endpoint()` + `/credentials-uri`, for `ALIBABA_CLOUD_CREDENTIALS_URI`.
+    pub fn credentials_uri(&self) -> String {
+        format!("{}/credentials-uri", self.sts_endpoint())
+    }
+
+    /// Calls the admin API in-process: `admin("POST", "/_emulator/sts/roles", json)` does what
+    /// the same HTTP request does. Returns the status and the JSON answer.
+    pub fn admin(&self, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+        let answer = admin::handle(&self.server.service, method, path, body.as_bytes());
+        if answer.shutdown {
+            self.server.stop_accepting();
+        }
+        (answer.status, answer.body)
+    }
+
+    /// Counters of the second port, like `GET /_emulator/sts/stats`.
+    pub fn sts_stats(&self) -> StsStats {
+        lock(&self.server.service.sts).stats.clone()
     }
 
     /// The demo keys, directory and user.

@@ -30,6 +30,7 @@ use crate::faults::{Fault, FaultAction};
 use crate::render::{self, Format};
 use crate::service::{Service, lock};
 use crate::stats::{LoggedRequest, redact_target};
+use crate::sts;
 
 /// Largest request body read; more is refused with 413.
 const MAX_BODY: usize = 1 << 20;
@@ -41,13 +42,16 @@ const TRUNCATE_PAUSE: Duration = Duration::from_millis(50);
 pub(crate) struct Server {
     pub(crate) service: Arc<Service>,
     pub(crate) accept_loop: Mutex<Option<AbortHandle>>,
+    pub(crate) sts_accept_loop: Mutex<Option<AbortHandle>>,
 }
 
 impl Server {
     /// Stops accepting connections and wakes `wait()`ers; open connections end with the runtime.
     pub(crate) fn stop_accepting(&self) {
-        if let Some(handle) = lock(&self.accept_loop).take() {
-            handle.abort();
+        for accept_loop in [&self.accept_loop, &self.sts_accept_loop] {
+            if let Some(handle) = lock(accept_loop).take() {
+                handle.abort();
+            }
         }
         self.service.mark_stopped();
     }
@@ -111,8 +115,17 @@ impl hyper::body::Body for Body {
     }
 }
 
+/// Which of the emulator's two ports a listener serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Port {
+    /// CloudSSO's API (and the admin API).
+    Api,
+    /// STS, the ECS metadata paths and the credentials URI (and the admin API).
+    Sts,
+}
+
 /// Accepts connections until aborted; each connection is served on its own task.
-pub(crate) async fn accept_loop(listener: TcpListener, server: Arc<Server>) {
+pub(crate) async fn accept_loop(listener: TcpListener, server: Arc<Server>, port: Port) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -127,7 +140,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, server: Arc<Server>) {
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let server = server.clone();
-                async move { route(server, peer, req).await }
+                async move { route(server, peer, req, port).await }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .auto_date_header(false)
@@ -141,12 +154,83 @@ async fn route(
     server: Arc<Server>,
     peer: SocketAddr,
     req: Request<Incoming>,
+    port: Port,
 ) -> Result<Response<Body>, DropConnection> {
     let path = req.uri().path();
     if path == "/_emulator" || path.starts_with("/_emulator/") {
         return Ok(admin_route(&server, peer, req).await);
     }
-    api_route(&server.service, req).await
+    match port {
+        Port::Api => api_route(&server.service, req).await,
+        Port::Sts => Ok(sts_route(&server.service, req).await),
+    }
+}
+
+/// The second port: metadata paths, the credentials URI, and STS for everything else.
+async fn sts_route(service: &Service, req: Request<Incoming>) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let method = parts.method.as_str().to_owned();
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    if path.starts_with("/latest/") {
+        let answer = sts::metadata(service, &method, &path, &header);
+        return response(
+            service,
+            answer.status,
+            answer.content_type,
+            full(answer.body),
+        );
+    }
+    if path == "/credentials-uri" {
+        let answer = sts::credentials_uri(service, &method);
+        return response(
+            service,
+            answer.status,
+            answer.content_type,
+            full(answer.body),
+        );
+    }
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(_) => {
+            let err = ApiError::body_too_large();
+            let text = render::error(Format::Json, &render::new_request_id(), "sts", &err);
+            return response(service, err.status, Format::Json.content_type(), full(text));
+        }
+    };
+    let raw_query = parts.uri.query().unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let answer = sts::process(
+        service,
+        &ApiRequest {
+            method: &method,
+            path: &path,
+            raw_query: &raw_query,
+            headers: &headers,
+            body: &body,
+        },
+    );
+    let resp = response(
+        service,
+        answer.status,
+        answer.content_type,
+        full(answer.body),
+    );
+    with_request_id(resp, &answer.request_id)
 }
 
 fn response(service: &Service, status: u16, content_type: &str, body: Body) -> Response<Body> {

@@ -8,6 +8,7 @@ use crate::faults::FaultQueue;
 use crate::nonce::NonceCache;
 use crate::state::State;
 use crate::stats::Recorder;
+use crate::sts::StsState;
 use crate::throttle::Throttle;
 
 pub(crate) struct Service {
@@ -17,6 +18,8 @@ pub(crate) struct Service {
     pub(crate) throttle: Mutex<Throttle>,
     pub(crate) faults: Mutex<FaultQueue>,
     pub(crate) recorder: Mutex<Recorder>,
+    /// STS, metadata and credentials-URI data (the second port).
+    pub(crate) sts: Mutex<StsState>,
     stopped: Mutex<bool>,
     stopped_signal: Condvar,
 }
@@ -39,6 +42,12 @@ impl Service {
             throttle: Mutex::new(throttle),
             faults: Mutex::new(FaultQueue::default()),
             recorder: Mutex::new(Recorder::default()),
+            sts: Mutex::new({
+                let mut sts = StsState::default();
+                sts.add_role(crate::sts::demo_role())
+                    .expect("the demo role is valid");
+                sts
+            }),
             stopped: Mutex::new(false),
             stopped_signal: Condvar::new(),
         }

@@ -46,6 +46,8 @@ pub(crate) struct AccessKey {
     pub(crate) secret: String,
     pub(crate) security_token: Option<String>,
     pub(crate) account_id: String,
+    /// Unix seconds (emulator clock) after which an STS key is refused; `None` never expires.
+    pub(crate) expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +216,7 @@ impl State {
                     .account_id
                     .filter(|a| !a.is_empty())
                     .unwrap_or_else(|| DEMO_ACCOUNT_ID.into()),
+                expires_at: None,
             },
         );
         Ok(())
