@@ -219,7 +219,8 @@ pub struct ClientBuilder {
     endpoint: Option<String>,
     region: Option<String>,
     network: Network,
-    access_key: Option<(String, Secret)>,
+    access_key_id: Option<String>,
+    access_key_secret: Option<Secret>,
     security_token: Option<Secret>,
     provider: Option<Arc<dyn CredentialsProvider>>,
     connect_timeout: Duration,
@@ -240,7 +241,8 @@ impl Default for ClientBuilder {
             endpoint: None,
             region: None,
             network: Network::Public,
-            access_key: None,
+            access_key_id: None,
+            access_key_secret: None,
             security_token: None,
             provider: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -277,8 +279,21 @@ impl ClientBuilder {
     }
 
     /// A long-term access key.
-    pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.access_key = Some((id.into(), Secret::new(secret)));
+    pub fn access_key(self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.access_key_id(id).access_key_secret(secret)
+    }
+
+    /// The access key id alone (option `access_key_id`); `build` requires the
+    /// secret too.
+    pub fn access_key_id(mut self, id: impl Into<String>) -> Self {
+        self.access_key_id = Some(id.into());
+        self
+    }
+
+    /// The access key secret alone (option `access_key_secret`); `build`
+    /// requires the id too.
+    pub fn access_key_secret(mut self, secret: impl Into<String>) -> Self {
+        self.access_key_secret = Some(Secret::new(secret));
         self
     }
 
@@ -350,22 +365,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts the certificates in this PEM text instead of the built-in roots
-    /// (for private endpoints and tests with a self-signed certificate).
+    /// Trusts exactly the certificates in this PEM text, replacing the
+    /// built-in roots (for private endpoints and tests with their own
+    /// certificate authority). A second call replaces the first.
+    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        self.extra_roots_der = parse_pem_certificates(pem)?;
+        Ok(self)
+    }
+
+    /// Adds the certificates in this PEM text to the roots that replace the
+    /// built-in ones.
+    #[deprecated(
+        since = "0.2.0",
+        note = "the certificates replace the built-in roots: use `root_certificates_pem`"
+    )]
     pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
-        let text = std::str::from_utf8(pem)
-            .map_err(|_| Error::validation("root_certificates", "must be PEM text"))?;
-        let mut found = false;
-        for block in pem_blocks(text) {
-            self.extra_roots_der.push(block?);
-            found = true;
-        }
-        if !found {
-            return Err(Error::validation(
-                "root_certificates",
-                "must contain a PEM CERTIFICATE block",
-            ));
-        }
+        self.extra_roots_der.extend(parse_pem_certificates(pem)?);
         Ok(self)
     }
 
@@ -402,7 +417,23 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(suffix);
         }
-        let credentials: Arc<dyn CredentialsProvider> = match (self.provider, self.access_key) {
+        let access_key = match (self.access_key_id, self.access_key_secret) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(Error::validation(
+                    "access_key_secret",
+                    "must be given with access_key_id",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(Error::validation(
+                    "access_key_id",
+                    "must be given with access_key_secret",
+                ));
+            }
+        };
+        let credentials: Arc<dyn CredentialsProvider> = match (self.provider, access_key) {
             (Some(provider), _) => provider,
             (None, Some((id, secret))) => Arc::new(StaticCredentials::new(Credentials::new(
                 id,
@@ -445,15 +476,26 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
-            .field("access_key_id", &self.access_key.as_ref().map(|(id, _)| id))
-            .field(
-                "access_key_secret",
-                &self.access_key.as_ref().map(|(_, s)| s),
-            )
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &self.access_key_secret)
             .field("security_token", &self.security_token)
             .field("signature_version", &self.signature_version)
             .finish_non_exhaustive()
     }
+}
+
+/// The DER bodies of the `CERTIFICATE` blocks in a PEM text; at least one.
+fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+    let text = std::str::from_utf8(pem)
+        .map_err(|_| Error::validation("root_certificates_pem", "must be PEM text"))?;
+    let roots = pem_blocks(text).collect::<Result<Vec<_>, _>>()?;
+    if roots.is_empty() {
+        return Err(Error::validation(
+            "root_certificates_pem",
+            "must contain a PEM CERTIFICATE block",
+        ));
+    }
+    Ok(roots)
 }
 
 /// The DER bodies of the `CERTIFICATE` blocks in a PEM text.
@@ -466,6 +508,8 @@ fn pem_blocks(text: &str) -> impl Iterator<Item = Result<Vec<u8>, Error>> + '_ {
         let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
         base64::engine::general_purpose::STANDARD
             .decode(compact)
-            .map_err(|_| Error::validation("root_certificates", "holds a block that is not base64"))
+            .map_err(|_| {
+                Error::validation("root_certificates_pem", "holds a block that is not base64")
+            })
     })
 }

@@ -44,6 +44,7 @@ pub mod endpoint;
 pub mod error;
 pub mod model;
 mod nonce;
+pub mod options;
 pub mod rate_limit;
 mod redact;
 mod response;
@@ -64,6 +65,7 @@ pub use credentials::{Credentials, CredentialsProvider, StaticCredentials};
 pub use endpoint::Network;
 pub use error::{Error, ErrorKind};
 pub use model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
+pub use options::{OPTIONS, OptionKind, OptionSpec};
 pub use secret::Secret;
 pub use signing::SignatureVersion;
 

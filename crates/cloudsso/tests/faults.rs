@@ -419,7 +419,7 @@ fn a_self_signed_certificate_is_refused_unless_its_ca_is_supplied() {
     let trusting = Client::builder()
         .endpoint(&endpoint)
         .access_key("testid", "testsecret")
-        .add_root_certificates_pem(ca_pem.as_bytes())
+        .root_certificates_pem(ca_pem.as_bytes())
         .unwrap()
         .build()
         .unwrap();

@@ -233,6 +233,7 @@ pub extern "C" fn cloudsso_config_add_root_certificates_pem(
         }
         // SAFETY: the caller passes `len` readable bytes at `pem`.
         let bytes = unsafe { std::slice::from_raw_parts(pem, len) };
+        #[allow(deprecated)] // this C name is itself the deprecated alias
         Ok(b.add_root_certificates_pem(bytes)?)
     })
 }

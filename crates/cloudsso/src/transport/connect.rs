@@ -255,7 +255,7 @@ fn tls_config(extra_roots_der: &[Vec<u8>]) -> Result<Arc<ClientConfig>, Error> {
         );
         if added == 0 {
             return Err(Error::invalid_option(
-                "root_certificates",
+                "root_certificates_pem",
                 "none of the supplied certificates could be used as a trust root",
             ));
         }
