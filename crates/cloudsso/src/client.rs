@@ -114,21 +114,20 @@ impl Client {
             };
             scrub(&mut error, request, &credentials);
             maybe_processed |= error.delivery() == Delivery::MaybeProcessed;
-            if error.code() == Some("InvalidTimeStamp.Expired") {
-                if let Some(skew_ms) = error.server_date().map(measure_skew_ms) {
-                    if !skew_corrected && skew_ms.unsigned_abs() > SKEW_TOLERANCE.as_millis() as u64
-                    {
-                        log::warn!(
-                            "clock skew of {skew_ms} ms measured; retrying with a corrected timestamp"
-                        );
-                        self.inner
-                            .clock_offset_ms
-                            .fetch_add(skew_ms, Ordering::Relaxed);
-                        skew_corrected = true;
-                        continue;
-                    }
-                    error.set_clock_skew(Duration::from_millis(skew_ms.unsigned_abs()));
+            if error.code() == Some("InvalidTimeStamp.Expired")
+                && let Some(skew_ms) = error.server_date().map(measure_skew_ms)
+            {
+                if !skew_corrected && skew_ms.unsigned_abs() > SKEW_TOLERANCE.as_millis() as u64 {
+                    log::warn!(
+                        "clock skew of {skew_ms} ms measured; retrying with a corrected timestamp"
+                    );
+                    self.inner
+                        .clock_offset_ms
+                        .fetch_add(skew_ms, Ordering::Relaxed);
+                    skew_corrected = true;
+                    continue;
                 }
+                error.set_clock_skew(Duration::from_millis(skew_ms.unsigned_abs()));
             }
             let counted = attempt - u32::from(skew_corrected);
             let decision = self

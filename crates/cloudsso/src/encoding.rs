@@ -1,4 +1,5 @@
-//! RFC 3986 percent-encoding, as both signature versions and the form body need it.
+//! RFC 3986 percent-encoding, as both signature versions and the form body need it
+//! (docs/WIRE.md, "Encoding").
 
 /// Appends `input` to `out`, percent-encoding every byte except the unreserved
 /// characters `A-Z a-z 0-9 - _ . ~` (upper-case hex; space becomes `%20`).

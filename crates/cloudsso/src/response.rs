@@ -1,4 +1,5 @@
-//! Reads one HTTP answer into a response or a typed error.
+//! Reads one HTTP answer into a response or a typed error (the bodies and codes are in
+//! docs/WIRE.md, "Errors").
 
 use crate::error::{Error, ServiceReply};
 use crate::model::ResetUserPasswordResponse;

@@ -2,6 +2,7 @@
 //!
 //! Every business parameter, the password above all, goes into the form body;
 //! the URL is always the bare endpoint, so nothing secret reaches a URL.
+//! The format is described in docs/WIRE.md.
 
 use crate::credentials::Credentials;
 use crate::model::ResetUserPasswordRequest;

@@ -1,6 +1,6 @@
 //! `ResetUserPassword` itself: from a received request (method, target, headers, body) to the
 //! answer, applying the service's checks in the service's order. No HTTP library types here, so
-//! the rules can be read (and tested) apart from the server.
+//! the rules can be read (and tested) apart from the server. The wire format is in docs/WIRE.md.
 
 use crate::clock::{MAX_SKEW_SECONDS, parse_timestamp};
 use crate::encoding::{Pair, parse_pairs};

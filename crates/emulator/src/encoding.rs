@@ -3,7 +3,7 @@
 //! Decoding follows `application/x-www-form-urlencoded` (`+` is a space, `%XX` are UTF-8 bytes)
 //! for the query string and the form body alike. Encoding is the RFC 3986 variant both signature
 //! versions canonicalise with: only `A-Z a-z 0-9 - _ . ~` stay literal, hex digits are upper case.
-//! This is written from WIRE.md, independently of the client crate's signer.
+//! This is written from docs/WIRE.md, independently of the client crate's signer.
 
 /// One `name=value` pair as decoded from a query string or a form body.
 pub(crate) type Pair = (String, String);

@@ -1,6 +1,6 @@
 //! The emulator's own signature verifier for V1 (HMAC-SHA1) and V3 (ACS3-HMAC-SHA256).
 //!
-//! Written from WIRE.md and checked against the vendor's vectors, deliberately without using the
+//! Written from docs/WIRE.md and checked against the vendor's vectors, deliberately without using the
 //! client crate: a canonicalisation bug shared by signer and verifier would otherwise be invisible.
 
 use base64::Engine as _;
@@ -148,7 +148,7 @@ mod tests {
     use serde_json::Value;
 
     fn vectors() -> Value {
-        serde_json::from_str(include_str!("../testdata/signatures.json")).unwrap()
+        serde_json::from_str(include_str!("../../../tests/vectors/signatures.json")).unwrap()
     }
 
     fn pairs(object: &Value) -> Vec<Pair> {

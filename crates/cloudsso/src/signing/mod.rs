@@ -1,7 +1,7 @@
 //! Request signatures: V1 (HMAC-SHA1, "RPC") and V3 (ACS3-HMAC-SHA256).
 //!
 //! Both are pure functions of their inputs, so they are tested against the
-//! vendor's vectors without any I/O.
+//! vendor's vectors without any I/O. Both are described in docs/WIRE.md.
 
 pub mod v1;
 pub mod v3;

@@ -1,5 +1,5 @@
 //! A small client for the integration tests: raw HTTP/1.1 over `TcpStream`, and V1/V3 signers
-//! written again from WIRE.md (a separate code path from the emulator's verifier).
+//! written again from docs/WIRE.md (a separate code path from the emulator's verifier).
 
 #![allow(dead_code)]
 
@@ -145,7 +145,7 @@ pub fn check_password(addr: SocketAddr, dir: &str, user: &str, password: &str) -
     )
 }
 
-// ---- signing, from WIRE.md ----
+// ---- signing, from docs/WIRE.md ----
 
 /// RFC 3986 with upper-case hex: unreserved bytes stay, everything else is %XX.
 pub fn enc(s: &str) -> String {
