@@ -781,30 +781,76 @@ fn v3_body_hash_must_match_the_body_received() {
     assert_eq!(emu.stats().resets, 0);
 }
 
-/// The admin API has no authentication, so it must refuse peers that are not loopback. Skipped
-/// when the machine has no routable address to connect from.
+/// The admin API has no authentication, so it must refuse peers that are not loopback.
+///
+/// Every address in 127.0.0.0/8 counts as loopback (`IpAddr::is_loopback`), so 127.0.0.2 cannot
+/// play the stranger, and the host's own interfaces vary (a CI box may have none). The test
+/// therefore re-runs itself in a fresh network namespace (`unshare --net`, falling back to a user
+/// namespace with `--map-root-user` when not root) where it gives the loopback interface a
+/// non-loopback address, 192.0.2.1 (TEST-NET-1), and talks to the emulator from that address:
+/// the peer is then a non-loopback address, on a machine that is never reachable from outside.
+/// Where no namespace can be made the test fails, saying why; it never passes without checking.
 #[test]
 fn admin_refuses_non_loopback_peers() {
+    const CHILD: &str = "CLOUDSSO_EMULATOR_TEST_NETNS_CHILD";
+    const STRANGER: &str = "192.0.2.1";
+    if std::env::var_os(CHILD).is_some() {
+        return admin_refuses_peer(STRANGER.parse().unwrap());
+    }
+    let exe = std::env::current_exe().unwrap();
+    let setup = format!(
+        "ip link set lo up && ip addr add {STRANGER}/32 dev lo || exit 97; exec \"$0\" \
+         admin_refuses_non_loopback_peers --exact --nocapture --test-threads=1"
+    );
+    let mut tried = Vec::new();
+    for flags in [&["--net"][..], &["--net", "--map-root-user"][..]] {
+        let out = std::process::Command::new("unshare")
+            .args(flags)
+            .args(["sh", "-c", &setup])
+            .arg(&exe)
+            .env(CHILD, "1")
+            .output();
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => panic!("cannot run unshare(1) (util-linux) to make a network namespace: {e}"),
+        };
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        match out.status.code() {
+            // The inner run passed, and it did run the one test (not zero of them).
+            Some(0) if text.contains("1 passed") => return,
+            // 101 is a failed Rust test: the check ran and found the admin API open.
+            Some(0) | Some(101) => panic!("the check inside the namespace failed:\n{text}"),
+            _ => tried.push(format!(
+                "unshare {}: {}\n{text}",
+                flags.join(" "),
+                out.status
+            )),
+        }
+    }
+    panic!(
+        "could not set up a network namespace with a non-loopback address, so the admin API's \
+         loopback rule went unchecked:\n{}",
+        tried.join("\n")
+    );
+}
+
+/// The admin API answers 403 to `ip`, a local non-loopback address, while the API itself answers.
+fn admin_refuses_peer(ip: std::net::IpAddr) {
     use cloudsso_emulator::{Emulator, EmulatorConfig};
-    let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
-    let Some(ip) = probe
-        .connect("10.255.255.255:1")
-        .ok()
-        .and_then(|_| probe.local_addr().ok())
-        .map(|a| a.ip())
-        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
-    else {
-        eprintln!("no non-loopback address; skipped");
-        return;
-    };
+    assert!(!ip.is_loopback());
     let emu = Emulator::start(EmulatorConfig {
-        listen: Some("0.0.0.0:0".parse().unwrap()),
+        listen: Some(std::net::SocketAddr::new(ip, 0)),
         ..Default::default()
     })
     .unwrap();
-    let addr = std::net::SocketAddr::new(ip, emu.local_addr().port());
-    let (status, _) = admin(addr, "GET", "/_emulator/stats", None);
-    assert_eq!(status, 403);
-    // The API itself answers any peer.
+    let addr = emu.local_addr();
+    let (status, body) = admin(addr, "GET", "/_emulator/stats", None);
+    assert_eq!(status, 403, "{body}");
+    // The API itself answers any peer, and the refused admin call changed nothing.
     assert_eq!(V1::demo().call(addr, &GENERATE).status, 200);
+    assert_eq!(emu.stats().resets, 1);
 }
