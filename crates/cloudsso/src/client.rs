@@ -100,7 +100,9 @@ impl Client {
                 self.endpoint()
             );
             let mut error = match self.attempt(request, &credentials) {
-                Ok(response) => {
+                Ok(mut response) => {
+                    // Before the request id reaches a log line or the caller.
+                    response.scrub(&secrets(request, &credentials));
                     self.inner.budget.refill(if attempt > 1 { 5 } else { 1 });
                     log::info!(
                         "ResetUserPassword {}/{} succeeded, request id {}",
@@ -181,6 +183,15 @@ impl Client {
 
 /// Removes the request's secrets from whatever the service said.
 fn scrub(error: &mut Error, request: &ResetUserPasswordRequest, credentials: &Credentials) {
+    error.scrub(&secrets(request, credentials));
+}
+
+/// The secrets a request carries: the access key secret, the STS token and the
+/// caller's password.
+fn secrets<'a>(
+    request: &'a ResetUserPasswordRequest,
+    credentials: &'a Credentials,
+) -> Vec<&'a str> {
     let mut secrets: Vec<&str> = vec![credentials.access_key_secret().expose()];
     if let Some(token) = credentials.security_token() {
         secrets.push(token.expose());
@@ -188,7 +199,7 @@ fn scrub(error: &mut Error, request: &ResetUserPasswordRequest, credentials: &Cr
     if let Some(password) = request.caller_password() {
         secrets.push(password);
     }
-    error.scrub(&secrets);
+    secrets
 }
 
 /// Milliseconds to add to the local clock to match the service's `Date`.

@@ -234,8 +234,10 @@ impl Error {
         self.inner.retry_after
     }
 
-    /// Replaces every occurrence of each secret (raw and percent-encoded) in the
-    /// texts that came from the service, which may echo what it was sent.
+    /// Replaces every occurrence of each secret, in every encoding the
+    /// scrubber knows (see `redact`), in each text that may have come from the
+    /// network, which may echo what it was sent: the message, code, request id
+    /// (body or `x-acs-request-id` header), host id and recommendation.
     pub(crate) fn scrub(&mut self, secrets: &[&str]) {
         let inner = &mut self.inner;
         for text in [
@@ -243,6 +245,7 @@ impl Error {
             inner.recommend.as_mut(),
             inner.host_id.as_mut(),
             inner.code.as_mut(),
+            inner.request_id.as_mut(),
         ]
         .into_iter()
         .flatten()

@@ -92,6 +92,29 @@ pub mod fuzzing {
         };
         crate::response::interpret(reply, wants_generated)
     }
+
+    pub use crate::redact::encoded_forms;
+
+    /// Interprets an answer and scrubs the outcome of `secrets`, exactly as a
+    /// call does before anything is handed on.
+    pub fn interpret_scrubbed(
+        status: u16,
+        headers: ReplyHeaders,
+        body: &[u8],
+        wants_generated: bool,
+        secrets: &[&str],
+    ) -> Result<crate::ResetUserPasswordResponse, crate::Error> {
+        match interpret(status, headers, body, wants_generated) {
+            Ok(mut response) => {
+                response.scrub(secrets);
+                Ok(response)
+            }
+            Err(mut error) => {
+                error.scrub(secrets);
+                Err(error)
+            }
+        }
+    }
 }
 
 /// This library's version.

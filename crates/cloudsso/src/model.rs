@@ -114,6 +114,19 @@ impl ResetUserPasswordResponse {
         &self.request_id
     }
 
+    /// Scrubs the request id, which came from the network, of the request's
+    /// secrets and of the generated password (a log line shows the request id).
+    pub(crate) fn scrub(&mut self, secrets: &[&str]) {
+        match self.new_password.as_ref() {
+            Some(generated) => {
+                let mut all = secrets.to_vec();
+                all.push(generated.expose());
+                crate::redact::redact_secrets(&mut self.request_id, &all);
+            }
+            None => crate::redact::redact_secrets(&mut self.request_id, secrets),
+        }
+    }
+
     /// Takes the generated password out, leaving `None` behind.
     pub fn take_new_password(&mut self) -> Option<Secret> {
         self.new_password.take()

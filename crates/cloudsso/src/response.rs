@@ -7,6 +7,7 @@ use crate::secret::Secret;
 use crate::transport::HttpReply;
 use crate::xml;
 use serde::Deserialize;
+use zeroize::Zeroize;
 
 /// The fields CloudSSO puts in success and error bodies; others are ignored.
 #[derive(Deserialize)]
@@ -21,7 +22,8 @@ struct Body {
 }
 
 /// Interprets an answer. `wants_generated` is true when the caller asked the
-/// service for a password, which the success body must then carry.
+/// service for a password, which the success body must then carry; otherwise
+/// any `NewPassword` in the body is ignored.
 pub fn interpret(
     reply: HttpReply,
     wants_generated: bool,
@@ -60,7 +62,17 @@ fn success(reply: HttpReply, wants_generated: bool) -> Result<ResetUserPasswordR
         .filter(|id| !id.is_empty())
         .or(reply.headers.request_id)
         .unwrap_or_default();
-    let new_password = body.new_password.filter(|p| !p.is_empty()).map(Secret::new);
+    // Only a password the service generated is reported: when the caller chose
+    // it, a `NewPassword` in the answer (an echo, or a gateway's invention) is
+    // dropped, so the caller's own password is never handed back to be printed.
+    let new_password = match body.new_password {
+        Some(p) if wants_generated && !p.is_empty() => Some(Secret::new(p)),
+        Some(mut ignored) => {
+            ignored.zeroize();
+            None
+        }
+        None => None,
+    };
     if wants_generated && new_password.is_none() {
         let mut e = Error::decode(
             "the service reported success but sent no NewPassword although one was requested",
@@ -155,6 +167,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!((r.request_id(), r.new_password()), ("R1", Some("Gen!1aBc")));
+    }
+
+    #[test]
+    fn new_password_is_reported_only_when_generated() {
+        let body = r#"{"RequestId":"R1","NewPassword":"Caller's-own!1"}"#;
+        let r = interpret(reply(200, body), false).unwrap();
+        assert_eq!((r.request_id(), r.new_password()), ("R1", None));
+        let r = interpret(reply(200, body), true).unwrap();
+        assert_eq!(r.new_password(), Some("Caller's-own!1"));
     }
 
     #[test]
