@@ -78,6 +78,12 @@ pub(crate) fn handle(service: &Service, method: &str, path: &str, body: &[u8]) -
             lock(&service.recorder).reset_log();
             Ok(ok(json!({ "ok": true })))
         }
+        ("GET", "/in-flight") => Ok(ok(json!(service.in_flight.stats()))),
+        ("POST", "/in-flight/reset") => {
+            service.in_flight.reset_peak();
+            Ok(ok(json!(service.in_flight.stats())))
+        }
+        ("POST", "/release") => Ok(ok(json!({ "released": service.in_flight.release() }))),
         ("POST", "/check-password") => check_password(service, body),
         ("GET", "/faults") => Ok(ok(json!({ "pending": lock(&service.faults).pending() }))),
         ("POST", "/faults") => add_fault(service, body),
@@ -133,6 +139,9 @@ pub(crate) fn handle(service: &Service, method: &str, path: &str, body: &[u8]) -
             | "/requests"
             | "/requests/reset"
             | "/check-password"
+            | "/in-flight"
+            | "/in-flight/reset"
+            | "/release"
             | "/faults"
             | "/clock"
             | "/throttle"

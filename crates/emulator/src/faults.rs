@@ -22,6 +22,9 @@ pub enum FaultAction {
     GarbageBody,
     /// Sleep `delay_ms`, then process normally.
     Delay,
+    /// Wait until `POST /_emulator/release` (at most [`crate::MAX_HOLD`]), then process
+    /// normally: "N requests were in flight together" without timing anything.
+    Hold,
 }
 
 impl FaultAction {
@@ -34,6 +37,7 @@ impl FaultAction {
             FaultAction::TruncatedBody => "truncated_body",
             FaultAction::GarbageBody => "garbage_body",
             FaultAction::Delay => "delay",
+            FaultAction::Hold => "hold",
         }
     }
 }

@@ -8,6 +8,7 @@ mod clock;
 mod encoding;
 mod errors;
 mod faults;
+mod inflight;
 mod nonce;
 mod password;
 mod render;
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use faults::{Fault, FaultAction};
+pub use inflight::{InFlightStats, MAX_HOLD};
 pub use password::PasswordPolicy;
 pub use state::{
     DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_ACCOUNT_ID, DEMO_DIRECTORY_ID,
@@ -206,6 +208,17 @@ impl Emulator {
     /// Counters, the same data as `GET /_emulator/stats`.
     pub fn stats(&self) -> Stats {
         lock(&self.server.service.recorder).stats()
+    }
+
+    /// Requests in flight, their peak and the held ones, as `GET /_emulator/in-flight`.
+    pub fn in_flight(&self) -> InFlightStats {
+        self.server.service.in_flight.stats()
+    }
+
+    /// Lets every request held by a `hold` fault go on, as `POST /_emulator/release`; returns
+    /// how many were held.
+    pub fn release(&self) -> u64 {
+        self.server.service.in_flight.release()
     }
 
     /// The request log, the same data as `GET /_emulator/requests`.

@@ -311,6 +311,7 @@ async fn api_route(
     service: &Service,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
+    let _in_flight = service.in_flight.enter();
     lock(&service.recorder).count_request();
     let fault = lock(&service.faults).take();
     let action = fault.as_ref().map(|f| f.action);
@@ -340,6 +341,9 @@ async fn api_route(
         && f.delay_ms > 0
     {
         tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
+    }
+    if action == Some(FaultAction::Hold) {
+        service.in_flight.hold().await;
     }
     if action == Some(FaultAction::DropBeforeRead) {
         record(entry);

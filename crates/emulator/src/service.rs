@@ -18,6 +18,8 @@ pub(crate) struct Service {
     pub(crate) throttle: Mutex<Throttle>,
     pub(crate) faults: Mutex<FaultQueue>,
     pub(crate) recorder: Mutex<Recorder>,
+    /// API requests in flight, their peak, and the `hold` fault's gate.
+    pub(crate) in_flight: crate::inflight::InFlight,
     /// STS, metadata and credentials-URI data (the second port).
     pub(crate) sts: Mutex<StsState>,
     stopped: Mutex<bool>,
@@ -42,6 +44,7 @@ impl Service {
             throttle: Mutex::new(throttle),
             faults: Mutex::new(FaultQueue::default()),
             recorder: Mutex::new(Recorder::default()),
+            in_flight: Default::default(),
             sts: Mutex::new({
                 let mut sts = StsState::default();
                 sts.add_role(crate::sts::demo_role())

@@ -854,3 +854,48 @@ fn admin_refuses_peer(ip: std::net::IpAddr) {
     assert_eq!(V1::demo().call(addr, &GENERATE).status, 200);
     assert_eq!(emu.stats().resets, 1);
 }
+
+/// Held requests wait for a release and are counted in flight together; the peak stays after.
+#[test]
+fn hold_fault_keeps_requests_in_flight_until_released() {
+    let emu = start();
+    let addr = emu.local_addr();
+    admin(
+        addr,
+        "POST",
+        "/_emulator/faults",
+        Some(json!({"count": 3, "action": "hold"})),
+    );
+    let calls: Vec<_> = (0..3)
+        .map(|_| std::thread::spawn(move || V1::demo().call(addr, &GENERATE).status))
+        .collect();
+    let mut seen = json!(null);
+    for _ in 0..10_000 {
+        seen = admin(addr, "GET", "/_emulator/in-flight", None).1;
+        if seen["held"] == 3 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(seen["held"], 3, "{seen}");
+    assert_eq!(seen["in_flight"], 3, "{seen}");
+    assert_eq!(emu.stats().resets, 0, "held requests are not processed yet");
+    let (status, released) = admin(addr, "POST", "/_emulator/release", None);
+    assert_eq!((status, released["released"].as_u64()), (200, Some(3)));
+    for call in calls {
+        assert_eq!(call.join().unwrap(), 200);
+    }
+    let after = emu.in_flight();
+    assert_eq!(
+        (
+            after.in_flight,
+            after.peak_in_flight,
+            after.held,
+            after.hold_expired
+        ),
+        (0, 3, 0, 0)
+    );
+    assert_eq!(emu.stats().resets, 3);
+    let (_, reset) = admin(addr, "POST", "/_emulator/in-flight/reset", None);
+    assert_eq!(reset["peak_in_flight"], 0);
+}
