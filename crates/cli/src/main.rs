@@ -1,32 +1,82 @@
 //! The `cloudsso` command: reset CloudSSO passwords, and serve the local emulator.
+//!
+//! Parsing is clap's (derive). Each subcommand is a module with a
+//! `#[derive(clap::Args)]` struct and a `run(args) -> ExitCode`, hooked in with
+//! one line in `commands!` below.
 
-mod args;
+mod client_options;
+mod completions;
 mod exit;
 mod logger;
+mod manpage;
+mod password_stdin;
+mod refuse;
 mod reset;
 mod serve;
+mod stdout;
 
+use clap::Parser;
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args::parse(&argv) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("cloudsso: {message}");
-            return ExitCode::from(exit::USAGE);
+/// Reset Alibaba Cloud CloudSSO user passwords, safely.
+#[derive(Parser, Debug)]
+#[command(
+    name = "cloudsso",
+    version = cloudsso::VERSION,
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true,
+    after_help = "Run `cloudsso COMMAND --help` for a command's options and exit codes."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Declares the subcommands: `Variant(module::Args) => module::run`, the
+/// variant's doc comment being its one-line help. The name on the command line
+/// is the variant's in kebab case.
+macro_rules! commands {
+    ($($(#[$doc:meta])* $variant:ident($args:ty) => $run:path,)*) => {
+        #[derive(clap::Subcommand, Debug)]
+        enum Command {
+            $($(#[$doc])* $variant($args),)*
+        }
+
+        impl Command {
+            fn run(self) -> ExitCode {
+                match self {
+                    $(Command::$variant(args) => $run(args),)*
+                }
+            }
         }
     };
-    match command {
-        args::Command::Help(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
+}
+
+commands! {
+    /// Reset one user's password
+    ResetUserPassword(reset::ResetArgs) => reset::run,
+    /// Serve a local CloudSSO (the emulator) until stopped
+    Emulator(serve::EmulatorArgs) => serve::run,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(completions::CompletionsArgs) => completions::run,
+    /// Print the manual page (roff)
+    Manpage(manpage::ManpageArgs) => manpage::run,
+}
+
+fn main() -> ExitCode {
+    match Cli::try_parse() {
+        Ok(cli) => cli.command.run(),
+        Err(error) => {
+            // Help and version go to stdout and succeed; every other outcome of
+            // parsing, a bare `cloudsso` included, is a usage error on stderr.
+            let failed = error.use_stderr();
+            let printed = error.print();
+            ExitCode::from(match (failed, printed) {
+                (true, _) => exit::USAGE,
+                (false, Ok(())) => 0,
+                (false, Err(_)) => exit::LOCAL_IO,
+            })
         }
-        args::Command::Version => {
-            println!("cloudsso {}", cloudsso::VERSION);
-            ExitCode::SUCCESS
-        }
-        args::Command::Reset(a) => ExitCode::from(reset::run(a)),
-        args::Command::Emulator(a) => ExitCode::from(serve::run(a)),
     }
 }

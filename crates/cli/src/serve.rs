@@ -1,12 +1,31 @@
 //! `cloudsso emulator`: serve the local CloudSSO until stopped.
 
-use crate::args::EmulatorArgs;
 use crate::exit;
 use cloudsso_emulator::{Emulator, EmulatorConfig, State};
 use std::io::Write;
 use std::net::ToSocketAddrs;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-pub fn run(args: EmulatorArgs) -> u8 {
+/// Serve a local CloudSSO until stopped
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+The first line on stdout is one JSON object:
+  {\"endpoint\": ..., \"access_key_id\": ..., \"access_key_secret\": ..., \"directory_id\": ..., \"user_id\": ...}")]
+pub struct EmulatorArgs {
+    /// Address to listen on (port 0: a free port)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: String,
+    /// JSON state file with directories, users and access keys
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+}
+
+pub fn run(args: EmulatorArgs) -> ExitCode {
+    ExitCode::from(serve(args))
+}
+
+fn serve(args: EmulatorArgs) -> u8 {
     let listen = match args.listen.to_socket_addrs().map(|mut a| a.next()) {
         Ok(Some(addr)) => addr,
         _ => {
