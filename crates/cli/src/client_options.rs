@@ -15,7 +15,7 @@
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
-use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches, ValueHint};
 use cloudsso::options::{OPTIONS, OptionKind, OptionSpec};
 use cloudsso::{ClientBuilder, Error};
 use std::ffi::OsStr;
@@ -111,10 +111,13 @@ fn flag(spec: &'static OptionSpec) -> Arg {
             .require_equals(true)
             .default_missing_value("true")
             .help(format!("{} [default: {}]", spec.doc, spec.default)),
-        OptionKind::Pem => arg.value_name("FILE").help(format!(
-            "{}; FILE holds the PEM text [default: {}]",
-            spec.doc, spec.default
-        )),
+        OptionKind::Pem => arg
+            .value_name("FILE")
+            .value_hint(ValueHint::FilePath)
+            .help(format!(
+                "{}; FILE holds the PEM text [default: {}]",
+                spec.doc, spec.default
+            )),
         OptionKind::Integer { .. } => arg
             .value_name("N")
             .help(format!("{} [default: {}]", spec.doc, spec.default)),
