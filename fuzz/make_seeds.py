@@ -235,8 +235,23 @@ def c_strings():
     write("c_strings", "config", e)
 
 
+def reply_headers():
+    # Each header: a non-zero name byte (a listed name), its index, value kind 3 (raw), the value.
+    def headers(*pairs):
+        e = Enc().byte(len(pairs))
+        for index, value in pairs:
+            e.byte(1).byte(index).byte(3).bytes(value, 40)
+        return e
+    write("reply_headers", "all_five", headers(
+        (1, "R-1"), (3, "Sun, 06 Nov 1994 08:49:37 GMT"), (5, " 7 "), (8, "http://x/?t=1"),
+        (10, "application/json")))
+    write("reply_headers", "both_retry_afters", headers((7, "250"), (4, "3"), (6, "x")))
+    write("reply_headers", "duplicates", headers((0, "first"), (1, "second"), (4, "-1"), (4, "2")))
+
+
 def main():
     vectors = vector_strings()
+    reply_headers()
     response_parser()
     xml_reader()
     percent_encoder(vectors)

@@ -174,7 +174,7 @@ impl Client {
             &stamp,
             self.inner.endpoint.authority(),
         );
-        let reply = self.inner.transport.post(&signed)?;
+        let reply = self.inner.transport.post(&signed, None)?;
         let date = reply.headers.date;
         response::interpret(reply, request.wants_generated_password())
             .map_err(|e| e.with_server_date(date))

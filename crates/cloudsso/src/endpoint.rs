@@ -22,7 +22,6 @@ pub struct Endpoint {
     url: String,
     authority: String,
     host: String,
-    port: u16,
     secure: bool,
 }
 
@@ -92,7 +91,7 @@ impl Endpoint {
                 "must be a host with an optional port, like cloudsso.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080 (no path, query or user info)",
             ));
         }
-        let Some((host, port)) = split_host_port(authority) else {
+        let Some((host, _port)) = split_host_port(authority) else {
             return Err(Error::validation(
                 "endpoint",
                 if authority.starts_with('[') {
@@ -105,13 +104,11 @@ impl Endpoint {
         if host.is_empty() {
             return Err(Error::validation("endpoint", "the host is missing"));
         }
-        let port = port.unwrap_or(if secure { 443 } else { 80 });
         let scheme = if secure { "https" } else { "http" };
         Ok(Endpoint {
             url: format!("{scheme}://{authority}/"),
             authority: authority.to_string(),
             host: host.to_string(),
-            port,
             secure,
         })
     }
@@ -124,16 +121,6 @@ impl Endpoint {
     /// `host[:port]` as sent in the `Host` header.
     pub fn authority(&self) -> &str {
         &self.authority
-    }
-
-    /// The host, as written (an IPv6 address without its brackets).
-    pub(crate) fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// The port: the one written, else 443 for https and 80 for http.
-    pub(crate) fn port(&self) -> u16 {
-        self.port
     }
 
     /// True for https.
@@ -229,10 +216,7 @@ mod tests {
             assert_eq!(split_host_port(bad), None, "{bad}");
         }
         let v6 = Endpoint::resolve(Some("http://[::1]:9"), None, Network::Public, false).unwrap();
-        assert_eq!(
-            (v6.host(), v6.port(), v6.authority()),
-            ("::1", 9, "[::1]:9")
-        );
+        assert_eq!((v6.authority(), v6.url()), ("[::1]:9", "http://[::1]:9/"));
         assert!(v6.is_loopback());
     }
 

@@ -22,19 +22,25 @@
 //!
 //! Logging goes through the `log` crate under the target `cloudsso` (debug for
 //! each attempt, warn for each retry, info on success) and never carries a
-//! secret. The HTTP/1.1 layer is the crate's own (std sockets, rustls for
-//! TLS, no logging); the bindings and the CLI forward only the `cloudsso`
-//! records all the same.
+//! secret. HTTP is [ureq](https://docs.rs/ureq) 3, blocking, with rustls for
+//! TLS (the Mozilla roots built in, or the caller's); the bindings and the
+//! CLI forward only the `cloudsso` records. The core tunes ureq's socket
+//! layer through `ureq::unversioned` (one write per request, steady socket
+//! timeouts, a one-syscall liveness check, a small resolver cache, wiped
+//! buffers, a few agents for threads); that API is outside ureq's semver
+//! promise, so ureq is pinned with `~3.5`.
 //!
-//! Proxies come from `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and
-//! `NO_PROXY` (`http://` proxies only, through `CONNECT`); loopback endpoints
-//! never use one.
+//! Proxies come from the environment as ureq reads it: `ALL_PROXY`, then
+//! `HTTPS_PROXY`, then `HTTP_PROXY` (either case), with `NO_PROXY`; `http://`
+//! and `https://` proxies tunnel with `CONNECT host:port`, `socks4://`,
+//! `socks4a://`, `socks5://` and `socks5h://` proxies work too. Loopback
+//! endpoints never use a proxy.
 //!
 //! Modules, one concern each: [`model`] (request and response), [`validation`],
 //! [`signing`] (V1 and V3), [`credentials`], [`endpoint`], `transport` (HTTP),
 //! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`].
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod client;
@@ -73,10 +79,11 @@ pub use signing::SignatureVersion;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
-    pub use crate::transport::http1::{MemoryAnswer, read_answer_from_memory};
     pub use crate::transport::{HttpReply, ReplyHeaders};
     pub use crate::wire::{AttemptStamp, SignedRequest, sign};
     pub use crate::xml::element_text;
+    /// The header map type ureq hands over, for building answers in fuzz targets.
+    pub use ureq::http::{HeaderMap, HeaderName, HeaderValue};
 
     /// Interprets an answer exactly as a call would, from its parts.
     pub fn interpret(

@@ -1,4 +1,4 @@
-//! The client's own HTTP/1.1: kept-alive connections are reused, one closed
+//! HTTP through ureq: kept-alive connections are reused, one closed
 //! by the server while idle is replaced without losing or repeating a call,
 //! and chunked answers and interim `1xx` answers are read right.
 
