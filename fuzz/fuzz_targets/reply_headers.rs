@@ -6,7 +6,8 @@
 //!   header map accepts) and duplicates;
 //! * each header is found whatever the case of its name, and the first value
 //!   of a name wins, as ureq's `HeaderMap::get` gives it;
-//! * a value that is not visible ASCII counts as absent;
+//! * a value that is not UTF-8 counts as absent (UTF-8 text is kept, so a
+//!   request id echoing non-ASCII text still reaches the scrubber);
 //! * retry-after is `x-acs-retry-after` in milliseconds when that is a
 //!   number (spaces around it allowed), else `Retry-After` in seconds when
 //!   that is one, else none: never a value from anything else;
@@ -49,7 +50,6 @@ fn first<'a>(sent: &'a [(String, Vec<u8>)], name: &str) -> Option<&'a str> {
     sent.iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .and_then(|(_, v)| std::str::from_utf8(v).ok())
-        .filter(|v| v.bytes().all(|b| b == b'\t' || (32..127).contains(&b)))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -63,10 +63,14 @@ pub struct ReplyHeaders {
 }
 
 impl ReplyHeaders {
-    /// Reads the headers from ureq's header map (the first value of each
-    /// name; a value that is not visible ASCII counts as absent).
+    /// Reads the headers from ureq's header map: the first value of each
+    /// name, as UTF-8 (not only visible ASCII, so that a request id echoing
+    /// non-ASCII text still reaches the scrubber); other bytes count as absent.
     pub fn from_map(map: &ureq::http::HeaderMap) -> ReplyHeaders {
-        ReplyHeaders::read(|name| map.get(name).and_then(|v| v.to_str().ok()))
+        ReplyHeaders::read(|name| {
+            map.get(name)
+                .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+        })
     }
 
     /// Reads the headers through `get`, which returns a header's text by lower-case name.
