@@ -38,11 +38,13 @@
 //!
 //! Modules, one concern each: [`model`] (request and response), [`validation`],
 //! [`signing`] (V1 and V3), [`credentials`], [`endpoint`], `transport` (HTTP),
-//! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`].
+//! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`];
+//! [`bulk`] runs many calls over one client.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bulk;
 mod client;
 pub mod credentials;
 pub mod encoding;

@@ -67,6 +67,8 @@ pub(crate) struct Seen {
     pub(crate) access_key_id: Option<String>,
     pub(crate) nonce: Option<String>,
     pub(crate) timestamp: Option<String>,
+    pub(crate) directory_id: Option<String>,
+    pub(crate) user_id: Option<String>,
 }
 
 /// The answer to send.
@@ -201,6 +203,14 @@ pub(crate) fn parse_params(
     };
     seen.body_names = body.iter().map(|(n, _)| n.clone()).collect();
     let all: Vec<Pair> = query.iter().chain(&body).cloned().collect();
+    // Ids are not secrets: logging them lets a test count resets per user.
+    let id = |name: &str| {
+        all.iter()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| sanitize(v))
+    };
+    seen.directory_id = id("DirectoryId");
+    seen.user_id = id("UserId");
     let mut names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {

@@ -442,6 +442,8 @@ fn log_seen(entry: &mut LoggedRequest, seen: Seen) {
     entry.access_key_id = seen.access_key_id;
     entry.nonce = seen.nonce;
     entry.timestamp = seen.timestamp;
+    entry.directory_id = seen.directory_id;
+    entry.user_id = seen.user_id;
 }
 
 /// The `respond` fault: the configured error in the service's error body (in the format the

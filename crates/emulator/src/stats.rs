@@ -68,6 +68,10 @@ pub struct LoggedRequest {
     pub nonce: Option<String>,
     /// `Timestamp` / `x-acs-date`.
     pub timestamp: Option<String>,
+    /// `DirectoryId` and `UserId` as sent (ids, not secrets), when the parameters could be read.
+    pub directory_id: Option<String>,
+    /// See `directory_id`.
+    pub user_id: Option<String>,
     /// Error code answered; null on success and when no answer was sent.
     pub code: Option<String>,
     /// HTTP status answered; null when the connection was dropped.
