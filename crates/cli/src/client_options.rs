@@ -46,6 +46,14 @@ impl std::fmt::Debug for ClientOptions {
 }
 
 impl ClientOptions {
+    /// The value given for the row `name`, if any.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Hands every given option to the builder, as the core reads it.
     pub fn apply(&self, mut builder: ClientBuilder) -> Result<ClientBuilder, Error> {
         for (name, value) in &self.values {

@@ -4,6 +4,7 @@
 //! `#[derive(clap::Args)]` struct and a `run(args) -> ExitCode`, hooked in with
 //! one line in `commands!` below.
 
+mod bulk;
 mod client_options;
 mod completions;
 mod exit;
@@ -56,6 +57,8 @@ macro_rules! commands {
 commands! {
     /// Reset one user's password
     ResetUserPassword(reset::ResetArgs) => reset::run,
+    /// Reset many users' passwords, paced, with a journal (resumable, Ctrl-C safe)
+    BulkReset(bulk::BulkResetArgs) => bulk::run,
     /// Serve a local CloudSSO (the emulator) until stopped
     Emulator(serve::EmulatorArgs) => serve::run,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
