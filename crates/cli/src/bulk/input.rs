@@ -177,23 +177,21 @@ fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-/// The `UserId` column of every data row, with line numbers.
+/// The `UserId` column of every data row, with line numbers. Each row is
+/// read on its own line (a quoted cell spanning lines is not supported), so
+/// that the line reported is the line in the file.
 fn csv_ids(text: &str) -> Vec<(u64, Result<String, String>)> {
-    let mut reader = csv_reader(text.as_bytes());
     let mut column = None;
     let mut out = Vec::new();
-    for record in reader.records() {
-        let (line, cells) = match record {
-            Ok(r) => (r.position().map_or(0, |p| p.line()), r),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+    for (line, row) in numbered_lines(text) {
+        let cells = match csv_reader(row.as_bytes()).records().next() {
+            Some(Ok(cells)) => cells,
+            Some(Err(e)) => {
                 out.push((line, Err(format!("unreadable CSV row: {e}"))));
                 continue;
             }
+            None => continue,
         };
-        if cells.iter().all(str::is_empty) {
-            continue;
-        }
         let Some(col) = column else {
             column = cells.iter().position(|c| c.eq_ignore_ascii_case(USER_ID));
             continue;

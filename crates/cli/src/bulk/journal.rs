@@ -64,6 +64,8 @@ pub enum Status {
 pub struct History {
     pub status: HashMap<String, Status>,
     pub torn_tail: bool,
+    /// Bytes up to the end of the last whole record.
+    pub whole_len: u64,
 }
 
 /// An open journal, shared by the workers.
@@ -157,8 +159,13 @@ impl Journal {
             .map_err(io_error(path))?;
         let journal = Journal::new(path, file);
         if history.torn_tail {
-            // End the torn line so the next record starts on its own line.
-            journal.append_raw(b"\n").map_err(io_error(path))?;
+            // The record it began never happened: cut it off, so the file is
+            // whole records again and the next one starts on its own line.
+            journal
+                .file
+                .set_len(history.whole_len)
+                .map_err(io_error(path))?;
+            journal.file.sync_data().map_err(io_error(path))?;
         }
         Ok((journal, history))
     }
@@ -273,6 +280,7 @@ fn parse(text: &str, job: &JobIdentity) -> Result<History, String> {
             // after it was written, so the record it began never happened.
             Err(_) if last && !ends_cleanly && i > 0 => {
                 history.torn_tail = true;
+                history.whole_len = (text.len() - line.len()) as u64;
                 break;
             }
             Err(_) => return Err(format!("line {} is not a journal record", i + 1)),
@@ -444,6 +452,7 @@ mod tests {
             format!("{HEAD}{{\"Record\":\"started\",\"UserId\":\"u-a\"}}\n{{\"Record\":\"do");
         let h = parse(&torn, &job()).unwrap();
         assert!(h.torn_tail);
+        assert_eq!(h.whole_len as usize, torn.len() - "{\"Record\":\"do".len());
         assert_eq!(h.status["u-a"], Status::Unknown);
         let inside =
             format!("{HEAD}{{\"Record\":\"do\n{{\"Record\":\"started\",\"UserId\":\"u-a\"}}\n");
