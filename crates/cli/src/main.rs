@@ -57,10 +57,10 @@ macro_rules! commands {
 commands! {
     /// Reset one user's password
     ResetUserPassword(reset::ResetArgs) => reset::run,
-    /// Reset many users' passwords, paced, with a journal (resumable, Ctrl-C safe)
-    BulkReset(bulk::BulkResetArgs) => bulk::run,
     /// Serve a local CloudSSO (the emulator) until stopped
     Emulator(serve::EmulatorArgs) => serve::run,
+    /// Reset many users' passwords, paced, with a journal (resumable, Ctrl-C safe)
+    BulkReset(bulk::BulkResetArgs) => bulk::run,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(completions::CompletionsArgs) => completions::run,
     /// Print the manual page (roff)

@@ -46,7 +46,8 @@ Exit codes:
 The journal (--output) gets one JSON line per event, each flushed to disk before the next step:
   {\"Record\":\"started\",\"UserId\":...} before a call is sent, then
   {\"Record\":\"done\",\"UserId\":...,\"NewPassword\":...,\"RequestId\":...} or
-  {\"Record\":\"failed\",\"UserId\":...,\"Kind\":...,\"Code\":...,\"Message\":...,\"RequestId\":...,\"OutcomeUnknown\":...,\"Permanent\":...}.
+  {\"Record\":\"failed\",\"UserId\":...,\"Kind\":...,\"Code\":...,\"Message\":...,
+   \"RequestId\":...,\"OutcomeUnknown\":...,\"Permanent\":...}.
 It is created with mode 0600; the new passwords appear there and nowhere else.";
 
 /// How the final summary is printed on stdout.
