@@ -14,7 +14,11 @@ impl Log for StderrLogger {
 
     fn log(&self, record: &Record<'_>) {
         if self.enabled(record.metadata()) {
-            eprintln!("cloudsso: {}: {}", record.level(), record.args());
+            // Records carry request ids and codes from the service: shown
+            // escaped, and written without `eprintln!`, which panics on a
+            // closed stderr (before the result is printed).
+            let line = format!("cloudsso: {}: {}", record.level(), record.args());
+            crate::terminal::stderr_line(&crate::terminal::visible(&line));
         }
     }
 

@@ -10,11 +10,13 @@ mod completions;
 mod exit;
 mod logger;
 mod manpage;
+mod output;
 mod password_stdin;
 mod refuse;
 mod reset;
 mod serve;
 mod stdout;
+mod terminal;
 
 use clap::Parser;
 use std::process::ExitCode;

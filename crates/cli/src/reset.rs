@@ -2,10 +2,9 @@
 
 use crate::client_options::ClientOptions;
 use crate::refuse::Refuse;
-use crate::{exit, logger, password_stdin};
+use crate::{exit, logger, output, password_stdin, terminal};
 use cloudsso::{Client, Error, ResetUserPasswordRequest};
 use cloudsso_emulator::{Emulator, EmulatorConfig};
-use serde_json::json;
 use std::process::ExitCode;
 
 /// How results and errors are printed.
@@ -34,7 +33,8 @@ Exit codes:
   7  timeout
   8  transport error (connection refused, reset, TLS, redirect)
   9  decode error (an unreadable answer)
-  10 I/O error of this program (stdin, emulator start)";
+  10 I/O error of this program (stdin, emulator start, writing the result: the password
+     was changed all the same, as stderr says)";
 
 /// Reset one user's password.
 #[derive(clap::Args, Debug)]
@@ -85,15 +85,15 @@ pub fn run(args: ResetArgs) -> ExitCode {
     ExitCode::from(match call(args) {
         Ok(()) => 0,
         Err(Failure::Call(error)) => {
-            report(&error, output);
+            output::report(&error, output);
             exit::for_kind(error.kind())
         }
         Err(Failure::Input(message)) => {
-            eprintln!("cloudsso: {message}");
+            terminal::stderr_line(&format!("cloudsso: {}", terminal::visible(&message)));
             exit::INPUT
         }
         Err(Failure::Local(message)) => {
-            eprintln!("cloudsso: {message}");
+            terminal::stderr_line(&format!("cloudsso: {}", terminal::visible(&message)));
             exit::LOCAL_IO
         }
     })
@@ -160,47 +160,6 @@ fn call(args: ResetArgs) -> Result<(), Failure> {
         request = request.require_password_reset_for_next_login(true);
     }
     let response = client.reset_user_password(&request)?;
-    match args.output {
-        Output::Json => {
-            let mut out = serde_json::Map::new();
-            if let Some(p) = response.new_password() {
-                out.insert("NewPassword".into(), json!(p));
-            }
-            out.insert("RequestId".into(), json!(response.request_id()));
-            println!("{}", serde_json::Value::Object(out));
-        }
-        Output::Text => {
-            if let Some(p) = response.new_password() {
-                println!("NewPassword: {p}");
-            }
-            println!("RequestId: {}", response.request_id());
-        }
-    }
-    Ok(())
-}
-
-/// Prints a failed call on stderr: plain text, or one JSON object.
-fn report(error: &Error, output: Output) {
-    match output {
-        Output::Text if error.kind() == cloudsso::ErrorKind::Credentials => eprintln!(
-            "cloudsso: {error}. To try the command without a cloud account, add --emulator."
-        ),
-        Output::Text => eprintln!("cloudsso: {error}"),
-        Output::Json => {
-            let out = json!({
-                "Kind": error.kind().as_str(),
-                "Code": error.code(),
-                "Message": error.message(),
-                "Description": error.to_string(),
-                "RequestId": error.request_id(),
-                "HttpStatus": error.http_status(),
-                "HostId": error.host_id(),
-                "Recommend": error.recommend(),
-                "Field": error.field(),
-                "Attempts": error.attempts(),
-                "OutcomeUnknown": error.is_outcome_unknown(),
-            });
-            eprintln!("{out}");
-        }
-    }
+    output::result(&response, args.output)
+        .map_err(|why| Failure::Local(output::unprinted(&response, &why)))
 }
