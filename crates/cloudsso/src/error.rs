@@ -129,6 +129,13 @@ impl Error {
         Error::validation(field, rule)
     }
 
+    /// A credentials error (kind [`ErrorKind::Credentials`], nothing sent), for a custom
+    /// [`CredentialsProvider`](crate::CredentialsProvider) that has no usable credentials to
+    /// give. The message must not contain a secret.
+    pub fn credentials_unavailable(message: impl Into<String>) -> Self {
+        Error::credentials(message)
+    }
+
     pub(crate) fn credentials(message: impl Into<String>) -> Self {
         Error::new(
             ErrorKind::Credentials,

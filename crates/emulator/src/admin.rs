@@ -83,6 +83,13 @@ pub(crate) fn handle(service: &Service, method: &str, path: &str, body: &[u8]) -
             service.in_flight.reset_peak();
             Ok(ok(json!(service.in_flight.stats())))
         }
+        ("POST", "/full-backlog") => match service.full_backlogs.open() {
+            Ok(addr) => Ok(ok(json!({
+                "endpoint": format!("http://{addr}"),
+                "port": addr.port(),
+            }))),
+            Err(why) => Err(fail(500, why)),
+        },
         ("POST", "/release") => Ok(ok(json!({ "released": service.in_flight.release() }))),
         ("POST", "/check-password") => check_password(service, body),
         ("GET", "/faults") => Ok(ok(json!({ "pending": lock(&service.faults).pending() }))),
@@ -142,6 +149,7 @@ pub(crate) fn handle(service: &Service, method: &str, path: &str, body: &[u8]) -
             | "/in-flight"
             | "/in-flight/reset"
             | "/release"
+            | "/full-backlog"
             | "/faults"
             | "/clock"
             | "/throttle"

@@ -4,6 +4,7 @@
 
 mod admin;
 mod api;
+mod backlog;
 mod clock;
 mod encoding;
 mod errors;
@@ -174,6 +175,8 @@ impl Emulator {
     /// Calls the admin API in-process: `admin("POST", "/_emulator/sts/roles", json)` does what
     /// the same HTTP request does. Returns the status and the JSON answer.
     pub fn admin(&self, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+        // Some endpoints (full-backlog) open sockets that belong to the emulator's runtime.
+        let _context = self.runtime.as_ref().map(|runtime| runtime.enter());
         let answer = admin::handle(&self.server.service, method, path, body.as_bytes());
         if answer.shutdown {
             self.server.stop_accepting();

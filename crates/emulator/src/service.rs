@@ -20,6 +20,8 @@ pub(crate) struct Service {
     pub(crate) recorder: Mutex<Recorder>,
     /// API requests in flight, their peak, and the `hold` fault's gate.
     pub(crate) in_flight: crate::inflight::InFlight,
+    /// Loopback ports with a full accept queue (`POST /_emulator/full-backlog`).
+    pub(crate) full_backlogs: crate::backlog::FullBacklogs,
     /// STS, metadata and credentials-URI data (the second port).
     pub(crate) sts: Mutex<StsState>,
     stopped: Mutex<bool>,
@@ -45,6 +47,7 @@ impl Service {
             faults: Mutex::new(FaultQueue::default()),
             recorder: Mutex::new(Recorder::default()),
             in_flight: Default::default(),
+            full_backlogs: Default::default(),
             sts: Mutex::new({
                 let mut sts = StsState::default();
                 sts.add_role(crate::sts::demo_role())

@@ -899,3 +899,23 @@ fn hold_fault_keeps_requests_in_flight_until_released() {
     let (_, reset) = admin(addr, "POST", "/_emulator/in-flight/reset", None);
     assert_eq!(reset["peak_in_flight"], 0);
 }
+
+/// A full-backlog port makes a client's connect wait until its own timeout, on loopback.
+#[test]
+fn full_backlog_port_times_out_connects() {
+    let emu = start();
+    let (status, answer) = admin(emu.local_addr(), "POST", "/_emulator/full-backlog", None);
+    assert_eq!(status, 200, "{answer}");
+    let port = answer["port"].as_u64().unwrap() as u16;
+    assert_eq!(
+        answer["endpoint"].as_str().unwrap(),
+        format!("http://127.0.0.1:{port}")
+    );
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let err = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(200))
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::TimedOut, "{err}");
+    // The in-process admin call works too (it runs inside the emulator's runtime).
+    let (status, _) = emu.admin("POST", "/_emulator/full-backlog", "");
+    assert_eq!(status, 200);
+}
