@@ -169,17 +169,24 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
         )
     })?;
     let input = input::parse(&text, &directory_id);
-    for i in &input.invalid {
-        eprintln!(
-            "cloudsso: input line {}: {:?}: {} (never sent)",
-            i.line, i.text, i.reason
-        );
-    }
-    for d in &input.duplicates {
-        eprintln!(
-            "cloudsso: input line {}: {} repeats line {}; it is reset once",
-            d.line, d.user_id, d.first_line
-        );
+    // What the input holds that will not be sent as is, in file order.
+    let mut notes: Vec<(u64, String)> = input
+        .invalid
+        .iter()
+        .map(|i| (i.line, format!("{:?}: {} (never sent)", i.text, i.reason)))
+        .chain(input.duplicates.iter().map(|d| {
+            (
+                d.line,
+                format!(
+                    "{} repeats line {}; it is reset once",
+                    d.user_id, d.first_line
+                ),
+            )
+        }))
+        .collect();
+    notes.sort_by_key(|(line, _)| *line);
+    for (line, note) in notes {
+        eprintln!("cloudsso: input line {line}: {note}");
     }
     let job = JobIdentity {
         directory_id: directory_id.clone(),
