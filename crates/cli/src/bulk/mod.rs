@@ -17,6 +17,7 @@ mod sink;
 mod summary;
 
 use crate::client_options::ClientOptions;
+use crate::terminal::{stderr_line, visible};
 use cloudsso::ResetUserPasswordRequest;
 use cloudsso::bulk::{BulkRunner, DEFAULT_STARTS_PER_SECOND};
 use journal::{History, JobIdentity, Journal, JournalError, Status};
@@ -126,7 +127,7 @@ pub fn run(args: BulkResetArgs) -> ExitCode {
     ExitCode::from(match execute(args) {
         Ok(code) => code,
         Err((code, message)) => {
-            eprintln!("cloudsso: {message}");
+            stderr_line(&format!("cloudsso: {}", visible(&message)));
             code
         }
     })
@@ -186,7 +187,7 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
         .collect();
     notes.sort_by_key(|(line, _)| *line);
     for (line, note) in notes {
-        eprintln!("cloudsso: input line {line}: {note}");
+        stderr_line(&format!("cloudsso: input line {line}: {}", visible(&note)));
     }
     let job = JobIdentity {
         directory_id: directory_id.clone(),

@@ -3,6 +3,7 @@
 //!
 //! Only counts are shown: no user's password ever reaches the terminal.
 
+use crate::terminal::stderr_line;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -101,7 +102,7 @@ fn tick(
                         (press Ctrl-C again to quit at once; the journal stays usable)";
             match bar {
                 Some(bar) => bar.println(note),
-                None => eprintln!("{note}"),
+                None => stderr_line(note),
             }
         }
         let failed = counts.failed.load(Ordering::Relaxed);
@@ -121,9 +122,9 @@ fn tick(
                 } else {
                     "?".into()
                 };
-                eprintln!(
+                stderr_line(&format!(
                     "cloudsso: bulk-reset: {ended}/{total} ended ({failed} failed, {unknown} unknown), {rate:.1}/s, ETA {eta}"
-                );
+                ));
             }
             None => {}
         }

@@ -6,6 +6,7 @@
 
 use super::input::{Duplicate, Invalid};
 use super::journal::Status;
+use crate::terminal::visible;
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -166,7 +167,7 @@ impl Summary {
             ));
         }
         if let Some(why) = &self.stopped_because {
-            line(format!("Stopped early: {why}"));
+            line(format!("Stopped early: {}", visible(why)));
         }
         let failed = self.failed();
         if !failed.is_empty() {
@@ -178,14 +179,19 @@ impl Summary {
                 } else {
                     ", tried again on resume"
                 };
-                line(format!("  {user}  {reason}{again}"));
+                line(format!("  {user}  {}{again}", visible(reason)));
             }
         }
         if !self.invalid.is_empty() {
             line(String::new());
             line("Invalid lines (never sent):".into());
             for i in &self.invalid {
-                line(format!("  line {}: {:?}: {}", i.line, i.text, i.reason));
+                line(format!(
+                    "  line {}: {:?}: {}",
+                    i.line,
+                    visible(&i.text),
+                    visible(&i.reason)
+                ));
             }
         }
         if !self.duplicates.is_empty() {
