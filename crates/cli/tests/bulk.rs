@@ -570,6 +570,13 @@ fn ctrl_c_stops_gracefully_leaves_no_unknown_user_and_resume_finishes() {
     resumed.push("--resume");
     let out = run(&emu, &resumed);
     assert_eq!(code(&out), 0, "{}", text(&out.stdout));
+    // Over 5 s at 25 calls/s: at least one plain progress line (stderr is
+    // not a terminal here), and no password on it.
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ended (0 failed, 0 unknown)"), "{stderr}");
+    for pw in passwords(&journal).values() {
+        assert!(!stderr.contains(pw.as_str()) && !text(&out.stdout).contains(pw.as_str()));
+    }
     let counts = resets(&emu);
     assert_eq!(counts.len(), 200);
     assert!(counts.values().all(|&n| n == 1));
@@ -659,5 +666,45 @@ fn kill_9_at_random_moments_then_resume_resets_every_user_once() {
                 "seed {seed}: {user}"
             );
         }
+    }
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_never_a_password() {
+    let emu = emulator(60);
+    let dir = workdir("tty");
+    let input = dir.join("users.txt");
+    write(&input, &users(60).join("\n"));
+    let journal = dir.join("out.jsonl");
+    // `script` runs the command on a pseudo-terminal (util-linux).
+    let line = format!(
+        "{BIN} bulk-reset --directory-id {DIR} --endpoint {} --input {} --output {} --rate-limit 30",
+        emu.endpoint(),
+        input.display(),
+        journal.display()
+    );
+    let out = match Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &emu.demo().access_key_id)
+        .env(
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            &emu.demo().access_key_secret,
+        )
+        .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: `script` (util-linux) cannot run: {e}");
+            return;
+        }
+    };
+    let screen = text(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(screen.contains("/60 ended, "), "{screen}");
+    assert!(screen.contains("done          60"), "{screen}");
+    for pw in passwords(&journal).values() {
+        assert!(!screen.contains(pw.as_str()));
     }
 }

@@ -283,6 +283,14 @@ fn parse(text: &str, job: &JobIdentity) -> Result<History, String> {
                 history.whole_len = (text.len() - line.len()) as u64;
                 break;
             }
+            // A kill while the file was being created: nothing was sent yet.
+            Err(_) if i == 0 && !ends_cleanly && line.starts_with("{\"Record\":\"job\"") => {
+                return Err(
+                    "its job record is incomplete: the job stopped before any call was sent; \
+                     delete the file and start again"
+                        .into(),
+                );
+            }
             Err(_) => return Err(format!("line {} is not a journal record", i + 1)),
         };
         if i == 0 {
@@ -457,6 +465,12 @@ mod tests {
         let inside =
             format!("{HEAD}{{\"Record\":\"do\n{{\"Record\":\"started\",\"UserId\":\"u-a\"}}\n");
         assert!(parse(&inside, &job()).unwrap_err().contains("line 2"));
+        let head_only = &HEAD[..20];
+        assert!(
+            parse(head_only, &job())
+                .unwrap_err()
+                .contains("before any call was sent")
+        );
     }
 
     #[test]

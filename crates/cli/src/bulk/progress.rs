@@ -47,7 +47,7 @@ impl Progress {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:30.cyan/blue} {pos}/{len} {per_sec} ETA {eta} {msg}",
+                    "{bar:30.cyan/blue} {pos}/{len} ended, {msg}, ETA {eta}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
@@ -108,15 +108,14 @@ fn tick(
         let failed = counts.failed.load(Ordering::Relaxed);
         let unknown = counts.unknown.load(Ordering::Relaxed);
         let ended = counts.ended();
+        let rate = ended as f64 / started.elapsed().as_secs_f64().max(0.001);
         match bar {
             Some(bar) => {
                 bar.set_position(ended);
-                bar.set_message(format!("failed {failed}, unknown {unknown}"));
+                bar.set_message(format!("{rate:.1}/s, {failed} failed, {unknown} unknown"));
             }
             None if last_plain.elapsed() >= PLAIN_EVERY => {
                 last_plain = Instant::now();
-                let secs = started.elapsed().as_secs_f64().max(0.001);
-                let rate = ended as f64 / secs;
                 let eta = if rate > 0.0 {
                     format!("{:.0}s", total.saturating_sub(ended) as f64 / rate)
                 } else {
