@@ -430,6 +430,41 @@ fn dry_run_needs_no_credentials_writes_nothing_and_reports_invalid_lines() {
 }
 
 #[test]
+fn missing_credentials_send_nothing_and_leave_no_journal() {
+    let emu = emulator(2);
+    let dir = workdir("nocreds");
+    let input = dir.join("users.txt");
+    write(&input, &users(2).join("\n"));
+    let journal = dir.join("out.jsonl");
+    let mut cmd = command(
+        &emu,
+        &[
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            journal.to_str().unwrap(),
+        ],
+    );
+    for (name, _) in std::env::vars() {
+        if name.starts_with("ALIBABA_CLOUD_") && name != "ALIBABA_CLOUD_ECS_METADATA_DISABLED" {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env("HOME", &dir);
+    let out = cmd.output().unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--emulator"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!journal.exists(), "a corrected command needs no --resume");
+    assert_eq!(emu.stats().requests, 0);
+}
+
+#[test]
 fn an_error_that_would_fail_every_user_stops_the_job() {
     let emu = emulator(300);
     let dir = workdir("badkey");

@@ -127,10 +127,7 @@ impl Journal {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                JournalError::Refused(format!(
-                    "{} already exists; add --resume to continue the job it records, or choose another --output",
-                    path.display()
-                ))
+                exists(path)
             } else {
                 JournalError::Io(format!("cannot create {}: {e}", path.display()))
             }
@@ -351,6 +348,14 @@ fn check_job(record: &AnyRecord, job: &JobIdentity) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The refusal of an output file that exists without --resume.
+pub fn exists(path: &Path) -> JournalError {
+    JournalError::Refused(format!(
+        "{} already exists; add --resume to continue the job it records, or choose another --output",
+        path.display()
+    ))
 }
 
 fn not_a_journal(path: &Path, why: &str) -> JournalError {

@@ -6,8 +6,9 @@
 //! [`progress`] shows how far it got, [`summary`] says what happened and how
 //! to resume, [`client`] holds the usual client options. This file ties them
 //! together in the order that keeps the promises: validate everything and
-//! open the journal before any credentials are used, and never send a call
-//! whose `started` record is not on disk.
+//! check the journal's rules before any credentials are used, create the
+//! journal only once the client exists (so missing credentials leave no file
+//! behind), and never send a call whose `started` record is not on disk.
 
 mod client;
 mod input;
@@ -157,100 +158,12 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
             format!("--directory-id: {}", e.message()),
         ));
     }
-    let text = std::fs::read(&args.input).map_err(|e| {
-        (
-            code::USAGE,
-            format!("--input {}: {e}", args.input.display()),
-        )
-    })?;
-    let text = String::from_utf8(text).map_err(|_| {
-        (
-            code::USAGE,
-            format!("--input {}: not UTF-8 text", args.input.display()),
-        )
-    })?;
-    let input = input::parse(&text, &directory_id);
-    // What the input holds that will not be sent as is, in file order.
-    let mut notes: Vec<(u64, String)> = input
-        .invalid
-        .iter()
-        .map(|i| (i.line, format!("{:?}: {} (never sent)", i.text, i.reason)))
-        .chain(input.duplicates.iter().map(|d| {
-            (
-                d.line,
-                format!(
-                    "{} repeats line {}; it is reset once",
-                    d.user_id, d.first_line
-                ),
-            )
-        }))
-        .collect();
-    notes.sort_by_key(|(line, _)| *line);
-    for (line, note) in notes {
-        stderr_line(&format!("cloudsso: input line {line}: {}", visible(&note)));
-    }
+    let input = read_input(&args, &directory_id)?;
     let job = JobIdentity {
         directory_id: directory_id.clone(),
         require_password_reset_for_next_login: args.require_password_reset_for_next_login,
     };
-    let mut summary = Summary {
-        directory_id: directory_id.clone(),
-        input_format: input.format.as_str(),
-        dry_run: args.dry_run,
-        users: input.users.iter().map(|e| e.user_id.clone()).collect(),
-        invalid: input.invalid.clone(),
-        duplicates: input.duplicates.clone(),
-        journal: args.output.as_ref().map(|p| p.display().to_string()),
-        command: std::env::args().collect(),
-        ..Default::default()
-    };
-
-    // The journal: read (dry run) or opened (real run) before anything is sent.
-    let (journal, history) = match (&args.output, args.dry_run) {
-        (None, _) => (None, History::default()),
-        (Some(path), true) if args.resume => (None, journal::read(path, &job).map_err(refused)?),
-        (Some(path), true) => {
-            if path.exists() {
-                return Err(refused(JournalError::Refused(format!(
-                    "{} already exists; add --resume to continue the job it records, or choose another --output",
-                    path.display()
-                ))));
-            }
-            (None, History::default())
-        }
-        (Some(path), false) if args.resume => {
-            let (journal, history) = Journal::resume(path, &job).map_err(refused)?;
-            journal
-                .append(&Resumed {
-                    record: "resumed",
-                    retry_unknown: args.retry_unknown,
-                    time: journal::now(),
-                })
-                .map_err(write_failed(&journal))?;
-            (Some(journal), history)
-        }
-        (Some(path), false) => {
-            let journal = Journal::create(path, &job).map_err(refused)?;
-            for i in &input.invalid {
-                journal
-                    .append(&sink::FailedRecord {
-                        record: "failed",
-                        user_id: &i.text,
-                        line: i.line,
-                        kind: "validation",
-                        code: None,
-                        message: &i.reason,
-                        request_id: None,
-                        http_status: None,
-                        outcome_unknown: false,
-                        permanent: true,
-                        time: journal::now(),
-                    })
-                    .map_err(write_failed(&journal))?;
-            }
-            (Some(journal), History::default())
-        }
-    };
+    let (opened, history) = open_journal(&args, &job)?;
 
     // Who is called now: users never tried, or whose failure may pass;
     // unknown outcomes only when asked.
@@ -266,33 +179,31 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
             Some(_) => false,
         })
         .collect();
-    summary.status = history.status.clone();
-    summary.skipped = input.users.len() - plan.len();
-    summary.would_call = plan.len();
-    let Some(journal) = journal else {
-        return print(&summary, args.output_format);
+    let mut summary = Summary {
+        directory_id: directory_id.clone(),
+        input_format: input.format.as_str(),
+        dry_run: args.dry_run,
+        users: input.users.iter().map(|e| e.user_id.clone()).collect(),
+        invalid: input.invalid.clone(),
+        duplicates: input.duplicates.clone(),
+        status: history.status,
+        skipped: input.users.len() - plan.len(),
+        would_call: plan.len(),
+        journal: args.output.as_ref().map(|p| p.display().to_string()),
+        command: std::env::args().collect(),
+        ..Default::default()
     };
-    if plan.is_empty() {
-        return print(&summary, args.output_format);
-    }
-
-    let stop = Arc::new(AtomicBool::new(false));
-    let signalled = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // A second signal ends the process at once (the journal stays usable);
-        // the first only asks the runner to stop starting calls.
-        let registered = signal_hook::flag::register_conditional_shutdown(
-            signal,
-            i32::from(code::INTERRUPTED),
-            Arc::clone(&signalled),
-        )
-        .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&signalled)))
-        .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)));
-        if let Err(e) = registered {
-            return Err((code::LOCAL_IO, format!("cannot handle signals: {e}")));
+    let to_create = match opened {
+        Opened::Nothing => return print(&summary, args.output_format),
+        Opened::Resumed(_) if plan.is_empty() => return print(&summary, args.output_format),
+        Opened::ToCreate if plan.is_empty() => {
+            create_journal(&args, &job, &input)?;
+            return print(&summary, args.output_format);
         }
-    }
-
+        Opened::Resumed(journal) => Err(journal),
+        Opened::ToCreate => Ok(()),
+    };
+    let (stop, signalled) = handle_signals()?;
     let emulator = if args.emulator {
         Some(
             client::start_emulator(&directory_id, &summary.users)
@@ -302,12 +213,19 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
         None
     };
     let client = client::build(&args.client, emulator.as_ref(), args.vpc).map_err(|e| {
-        let code = match e.kind() {
-            cloudsso::ErrorKind::Credentials => code::CREDENTIALS,
-            _ => code::USAGE,
-        };
-        (code, e.to_string())
+        if e.kind() == cloudsso::ErrorKind::Credentials {
+            let hint = "To try the command without a cloud account, add --emulator.";
+            (code::CREDENTIALS, format!("{e}. {hint}"))
+        } else {
+            (code::USAGE, e.to_string())
+        }
     })?;
+    // Created only now, so that missing credentials do not leave behind a
+    // journal that a corrected command would then have to --resume.
+    let journal = match to_create {
+        Ok(()) => create_journal(&args, &job, &input)?,
+        Err(journal) => journal,
+    };
 
     // One flag, two limits: the client's own rate limit, and the runner's
     // stricter window (both the service's 100/s unless told otherwise).
@@ -343,6 +261,139 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
         .map_err(|e| (code::USAGE, e.to_string()))?;
     progress.finish();
 
+    settle(&mut summary, &sink);
+    summary.interrupted = signalled.load(Ordering::SeqCst);
+    if let Some(e) = &report.sink_error {
+        summary.stopped_because = Some(format!("the journal could not be written: {e}"));
+    }
+    let exit = print(&summary, args.output_format)?;
+    if report.sink_error.is_some() {
+        return Ok(code::LOCAL_IO);
+    }
+    Ok(exit)
+}
+
+/// Reads and checks the input; says on stderr, in file order, what will not
+/// be sent as it is.
+fn read_input(args: &BulkResetArgs, directory_id: &str) -> Result<input::Input, Failure> {
+    let name = args.input.display();
+    let bytes =
+        std::fs::read(&args.input).map_err(|e| (code::USAGE, format!("--input {name}: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| (code::USAGE, format!("--input {name}: not UTF-8 text")))?;
+    let input = input::parse(&text, directory_id);
+    let mut notes: Vec<(u64, String)> = input
+        .invalid
+        .iter()
+        .map(|i| (i.line, format!("{:?}: {} (never sent)", i.text, i.reason)))
+        .chain(input.duplicates.iter().map(|d| {
+            (
+                d.line,
+                format!(
+                    "{} repeats line {}; it is reset once",
+                    d.user_id, d.first_line
+                ),
+            )
+        }))
+        .collect();
+    notes.sort_by_key(|(line, _)| *line);
+    for (line, note) in notes {
+        stderr_line(&format!("cloudsso: input line {line}: {}", visible(&note)));
+    }
+    Ok(input)
+}
+
+/// What [`open_journal`] found.
+enum Opened {
+    /// A dry run, or no --output: nothing to write.
+    Nothing,
+    /// An existing journal of this job, open for appending.
+    Resumed(Journal),
+    /// A new journal may be created (the path is free).
+    ToCreate,
+}
+
+/// The journal's rules, checked before anything is sent: only read for a dry
+/// run, opened for appending on resume, refused when it exists without
+/// --resume.
+fn open_journal(args: &BulkResetArgs, job: &JobIdentity) -> Result<(Opened, History), Failure> {
+    let Some(path) = &args.output else {
+        return Ok((Opened::Nothing, History::default()));
+    };
+    if args.resume && args.dry_run {
+        return Ok((Opened::Nothing, journal::read(path, job).map_err(refused)?));
+    }
+    if args.resume {
+        let (journal, history) = Journal::resume(path, job).map_err(refused)?;
+        journal
+            .append(&Resumed {
+                record: "resumed",
+                retry_unknown: args.retry_unknown,
+                time: journal::now(),
+            })
+            .map_err(write_failed(&journal))?;
+        return Ok((Opened::Resumed(journal), history));
+    }
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(refused(journal::exists(path)));
+    }
+    let opened = if args.dry_run {
+        Opened::Nothing
+    } else {
+        Opened::ToCreate
+    };
+    Ok((opened, History::default()))
+}
+
+/// Creates the journal, with a `failed` record for each invalid line.
+fn create_journal(
+    args: &BulkResetArgs,
+    job: &JobIdentity,
+    input: &input::Input,
+) -> Result<Journal, Failure> {
+    let path = args.output.as_deref().expect("only called with --output");
+    let journal = Journal::create(path, job).map_err(refused)?;
+    for i in &input.invalid {
+        journal
+            .append(&sink::FailedRecord {
+                record: "failed",
+                user_id: &i.text,
+                line: i.line,
+                kind: "validation",
+                code: None,
+                message: &i.reason,
+                request_id: None,
+                http_status: None,
+                outcome_unknown: false,
+                permanent: true,
+                time: journal::now(),
+            })
+            .map_err(write_failed(&journal))?;
+    }
+    Ok(journal)
+}
+
+/// SIGINT and SIGTERM: the first asks the runner to stop starting calls (the
+/// `stop` flag) and is remembered (`signalled`); a second ends the process at
+/// once, which the journal survives like any crash.
+fn handle_signals() -> Result<(Arc<AtomicBool>, Arc<AtomicBool>), Failure> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let signalled = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(
+            signal,
+            i32::from(code::INTERRUPTED),
+            Arc::clone(&signalled),
+        )
+        .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&signalled)))
+        .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)))
+        .map_err(|e| (code::LOCAL_IO, format!("cannot handle signals: {e}")))?;
+    }
+    Ok((stop, signalled))
+}
+
+/// Folds this run's ends into the summary's statuses.
+fn settle(summary: &mut Summary, sink: &sink::JournalSink<'_>) {
     for user in lock(&sink.started).drain(..) {
         // Started and not (yet) ended: only when the journal failed mid-way.
         summary.status.insert(user, Status::Unknown);
@@ -360,18 +411,9 @@ fn execute(args: BulkResetArgs) -> Result<u8, Failure> {
         };
         summary.status.insert(user, status);
     }
-    summary.interrupted = signalled.load(Ordering::SeqCst);
     summary.stopped_because = lock(&sink.job_error)
         .take()
         .map(|e| format!("{e}. This error would fail every user; fix it, then resume"));
-    if let Some(e) = &report.sink_error {
-        summary.stopped_because = Some(format!("the journal could not be written: {e}"));
-    }
-    let exit = print(&summary, args.output_format)?;
-    if report.sink_error.is_some() {
-        return Ok(code::LOCAL_IO);
-    }
-    Ok(exit)
 }
 
 fn print(summary: &Summary, format: OutputFormat) -> Result<u8, Failure> {
