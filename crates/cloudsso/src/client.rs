@@ -1,19 +1,20 @@
 //! The client: options, and the attempt loop that ties validation, signing,
 //! transport, retries, the rate limit and clock-skew correction together.
 
-use crate::credentials::{self, Credentials, CredentialsProvider, StaticCredentials};
+use crate::credentials::{
+    self, ChainSettings, Credentials, CredentialsProvider, Environment, StaticCredentials,
+};
 use crate::endpoint::{Endpoint, Network};
 use crate::error::{Delivery, Error};
 use crate::model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
-use crate::nonce::new_nonce;
 use crate::rate_limit::RateLimiter;
 use crate::response;
 use crate::retry::{self, Decision, RetryBudget, RetryPolicy};
+use crate::rpc;
 use crate::secret::Secret;
 use crate::signing::SignatureVersion;
-use crate::time::{format_timestamp, unix_now_with_offset};
 use crate::transport::{Transport, TransportConfig};
-use crate::wire::{self, AttemptStamp};
+use crate::wire;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -161,23 +162,19 @@ impl Client {
         request: &ResetUserPasswordRequest,
         credentials: &Credentials,
     ) -> Result<ResetUserPasswordResponse, Error> {
-        let nonce = new_nonce()?;
-        let timestamp = format_timestamp(unix_now_with_offset(self.clock_offset_ms()));
-        let stamp = AttemptStamp {
-            nonce: &nonce,
-            timestamp: &timestamp,
+        let route = rpc::Route {
+            transport: &self.inner.transport,
+            authority: self.inner.endpoint.authority(),
+            signature_version: self.inner.signature_version,
+            clock_offset_ms: self.clock_offset_ms(),
+            budget: None,
         };
-        let signed = wire::sign(
-            self.inner.signature_version,
-            request,
-            credentials,
-            &stamp,
-            self.inner.endpoint.authority(),
-        );
-        let reply = self.inner.transport.post(&signed, None)?;
-        let date = reply.headers.date;
-        response::interpret(reply, request.wants_generated_password())
-            .map_err(|e| e.with_server_date(date))
+        let wants_generated = request.wants_generated_password();
+        rpc::attempt(
+            &route,
+            wire::reset_user_password_call(request, credentials),
+            |reply| response::success(reply, wants_generated),
+        )
     }
 }
 
@@ -223,7 +220,7 @@ impl fmt::Debug for Client {
 }
 
 /// Options for a [`Client`]. Every option has a default; with no access key
-/// given, credentials come from the environment.
+/// given, credentials come from the default chain (see [`crate::credentials`]).
 #[derive(Clone)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
@@ -233,6 +230,7 @@ pub struct ClientBuilder {
     access_key_secret: Option<Secret>,
     security_token: Option<Secret>,
     provider: Option<Arc<dyn CredentialsProvider>>,
+    chain: ChainSettings,
     connect_timeout: Duration,
     read_timeout: Duration,
     max_attempts: u32,
@@ -255,6 +253,7 @@ impl Default for ClientBuilder {
             access_key_secret: None,
             security_token: None,
             provider: None,
+            chain: ChainSettings::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
@@ -316,6 +315,36 @@ impl ClientBuilder {
     /// A custom source of credentials (takes precedence over `access_key`).
     pub fn credentials_provider(mut self, provider: impl CredentialsProvider + 'static) -> Self {
         self.provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Takes credentials from this profile of the aliyun CLI's config.json (else this section
+    /// of credentials.ini), instead of the whole default chain; explicit keys and a provider
+    /// still come first. A profile found in neither file is an error.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.chain = self.chain.profile(name);
+        self
+    }
+
+    /// The STS endpoint the default chain's role sources call (a host meaning https, or a
+    /// full URL; plain http only for loopback). Default: `ALIBABA_CLOUD_STS_ENDPOINT`, else
+    /// `sts.aliyuncs.com` or the profile's regional form.
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.chain = self.chain.sts_endpoint(endpoint);
+        self
+    }
+
+    /// The ECS metadata service the default chain asks for an instance role. Default:
+    /// `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, else `http://100.100.100.200`.
+    pub fn ecs_metadata_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.chain = self.chain.ecs_metadata_endpoint(endpoint);
+        self
+    }
+
+    /// The variables the default chain reads, instead of the process environment (for
+    /// embedders and tests that must not share one process-wide environment).
+    pub fn credentials_environment(mut self, env: Environment) -> Self {
+        self.chain = self.chain.environment(env);
         self
     }
 
@@ -450,7 +479,13 @@ impl ClientBuilder {
                 secret.expose(),
                 self.security_token.as_ref().map(|t| t.expose().to_string()),
             )?)),
-            (None, None) => Arc::new(credentials::default_chain()?),
+            (None, None) => credentials::chain::resolve(&self.chain.connection(
+                self.connect_timeout,
+                self.read_timeout,
+                user_agent.clone(),
+                self.extra_roots_der.clone(),
+                self.signature_version,
+            ))?,
         };
         let transport = Transport::new(
             &endpoint,

@@ -185,6 +185,17 @@ impl Error {
         e
     }
 
+    /// This error as the failure of a credentials source: kind credentials, the message
+    /// prefixed with `context` (which source, which step), the service's code and request id
+    /// kept. Nothing of the CloudSSO call was sent.
+    pub(crate) fn in_credentials_source(mut self, context: &str) -> Self {
+        self.inner.message = format!("{context}: {}", self.inner.message);
+        self.inner.kind = ErrorKind::Credentials;
+        self.inner.delivery = Delivery::NotProcessed;
+        self.inner.outcome_unknown = false;
+        self
+    }
+
     pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.inner.source = Some(Box::new(source));
         self

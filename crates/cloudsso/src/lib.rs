@@ -36,8 +36,13 @@
 //! `socks4a://`, `socks5://` and `socks5h://` proxies work too. Loopback
 //! endpoints never use a proxy.
 //!
+//! With no keys given, credentials come from the default chain (environment, OIDC, the
+//! aliyun CLI's config.json, credentials.ini, the ECS instance role, a credentials URI; see
+//! [`credentials`]); [`ClientBuilder::profile`] picks a profile.
+//!
 //! Modules, one concern each: [`model`] (request and response), [`validation`],
-//! [`signing`] (V1 and V3), [`credentials`], [`endpoint`], `transport` (HTTP),
+//! [`signing`] (V1 and V3), [`credentials`] (the chain, STS, refresh), [`endpoint`],
+//! `rpc` (the one request path of CloudSSO and STS calls), `transport` (HTTP),
 //! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`];
 //! [`bulk`] runs many calls over one client.
 
@@ -57,6 +62,7 @@ pub mod rate_limit;
 mod redact;
 mod response;
 pub mod retry;
+mod rpc;
 pub mod secret;
 pub mod signing;
 mod time;

@@ -21,6 +21,7 @@ struct Body {
     recommend: Option<String>,
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
 /// Interprets an answer. `wants_generated` is true when the caller asked the
 /// service for a password, which the success body must then carry; otherwise
 /// any `NewPassword` in the body is ignored.
@@ -28,8 +29,17 @@ pub fn interpret(
     reply: HttpReply,
     wants_generated: bool,
 ) -> Result<ResetUserPasswordResponse, Error> {
+    interpret_with(reply, |reply| success(reply, wants_generated))
+}
+
+/// Interprets an answer of any RPC call: redirects and error bodies the same way for every
+/// product, success bodies by the call's own `success` reader.
+pub(crate) fn interpret_with<T>(
+    reply: HttpReply,
+    success: impl FnOnce(HttpReply) -> Result<T, Error>,
+) -> Result<T, Error> {
     match reply.status {
-        200..=299 => success(reply, wants_generated),
+        200..=299 => success(reply),
         300..=399 => Err(Error::transport(format!(
             "the endpoint answered with a redirect (HTTP {}{}); redirects are not followed, so check the endpoint",
             reply.status,
@@ -46,7 +56,11 @@ pub fn interpret(
     }
 }
 
-fn success(reply: HttpReply, wants_generated: bool) -> Result<ResetUserPasswordResponse, Error> {
+/// Reads a `ResetUserPassword` success answer.
+pub(crate) fn success(
+    reply: HttpReply,
+    wants_generated: bool,
+) -> Result<ResetUserPasswordResponse, Error> {
     let status = reply.status;
     let body = parse(&reply).map_err(|why| {
         let mut e = Error::decode(

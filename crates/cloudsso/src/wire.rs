@@ -52,6 +52,36 @@ fn business_params<'a>(request: &'a ResetUserPasswordRequest, out: &mut Vec<(&'a
     }
 }
 
+/// One RPC call of any product (CloudSSO, STS): its action, API version and business
+/// parameters, and the key that signs it (`None` for anonymous calls such as STS
+/// `AssumeRoleWithOIDC`, which go out unsigned in V1 form).
+pub struct RpcCall<'a> {
+    /// `ResetUserPassword`, `AssumeRole`, ...
+    pub action: &'a str,
+    /// The product's API version.
+    pub version: &'a str,
+    /// Business parameters, unset ones left out.
+    pub params: Vec<(&'a str, &'a str)>,
+    /// The signing key; `None` for an anonymous call.
+    pub credentials: Option<&'a Credentials>,
+}
+
+/// The `ResetUserPassword` call for `request`.
+pub fn reset_user_password_call<'a>(
+    request: &'a ResetUserPasswordRequest,
+    credentials: &'a Credentials,
+) -> RpcCall<'a> {
+    let mut params: Vec<(&str, &str)> = Vec::with_capacity(14);
+    business_params(request, &mut params);
+    RpcCall {
+        action: ACTION,
+        version: API_VERSION,
+        params,
+        credentials: Some(credentials),
+    }
+}
+
+#[cfg(any(test, feature = "fuzzing"))]
 /// Signs `request` with the chosen signature version.
 pub fn sign(
     version: SignatureVersion,
@@ -60,39 +90,54 @@ pub fn sign(
     stamp: &AttemptStamp<'_>,
     authority: &str,
 ) -> SignedRequest {
-    match version {
-        SignatureVersion::V1 => sign_v1(request, credentials, stamp, authority),
-        SignatureVersion::V3 => sign_v3(request, credentials, stamp, authority),
-    }
+    sign_call(
+        version,
+        reset_user_password_call(request, credentials),
+        stamp,
+        authority,
+    )
 }
 
-fn sign_v1(
-    request: &ResetUserPasswordRequest,
-    credentials: &Credentials,
+/// Signs any RPC call; anonymous calls always take the V1 form, without a signature.
+pub fn sign_call(
+    version: SignatureVersion,
+    call: RpcCall<'_>,
     stamp: &AttemptStamp<'_>,
     authority: &str,
 ) -> SignedRequest {
-    let mut params: Vec<(&str, &str)> = Vec::with_capacity(14);
-    business_params(request, &mut params);
+    match (version, call.credentials) {
+        (SignatureVersion::V3, Some(credentials)) => sign_v3(call, credentials, stamp, authority),
+        _ => sign_v1(call, stamp, authority),
+    }
+}
+
+fn sign_v1(call: RpcCall<'_>, stamp: &AttemptStamp<'_>, authority: &str) -> SignedRequest {
+    let mut params = call.params;
     params.extend_from_slice(&[
-        ("Action", ACTION),
-        ("Version", API_VERSION),
+        ("Action", call.action),
+        ("Version", call.version),
         ("Format", "JSON"),
-        ("AccessKeyId", credentials.access_key_id()),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
         ("SignatureNonce", stamp.nonce),
         ("Timestamp", stamp.timestamp),
     ]);
-    if let Some(token) = credentials.security_token() {
-        params.push(("SecurityToken", token.expose()));
+    if let Some(credentials) = call.credentials {
+        params.extend_from_slice(&[
+            ("AccessKeyId", credentials.access_key_id()),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+        ]);
+        if let Some(token) = credentials.security_token() {
+            params.push(("SecurityToken", token.expose()));
+        }
     }
     let mut body = Zeroizing::new(String::with_capacity(512));
     signing::canonical_params_into(&mut params, &mut body);
-    let to_sign = v1::string_to_sign("POST", &body);
-    let signature = v1::signature(credentials.access_key_secret().expose(), &to_sign);
-    body.push_str("&Signature=");
-    crate::encoding::percent_encode_into(&signature, &mut body);
+    if let Some(credentials) = call.credentials {
+        let to_sign = v1::string_to_sign("POST", &body);
+        let signature = v1::signature(credentials.access_key_secret().expose(), &to_sign);
+        body.push_str("&Signature=");
+        crate::encoding::percent_encode_into(&signature, &mut body);
+    }
     SignedRequest {
         body,
         headers: vec![
@@ -103,21 +148,20 @@ fn sign_v1(
 }
 
 fn sign_v3(
-    request: &ResetUserPasswordRequest,
+    call: RpcCall<'_>,
     credentials: &Credentials,
     stamp: &AttemptStamp<'_>,
     authority: &str,
 ) -> SignedRequest {
-    let mut params: Vec<(&str, &str)> = Vec::with_capacity(5);
-    business_params(request, &mut params);
+    let mut params = call.params;
     let mut body = Zeroizing::new(String::with_capacity(256));
     signing::canonical_params_into(&mut params, &mut body);
     let payload_hash = v3::sha256_hex(body.as_bytes());
     let mut headers: Vec<(&'static str, &str)> = vec![
         ("host", authority),
         ("content-type", FORM_CONTENT_TYPE),
-        ("x-acs-action", ACTION),
-        ("x-acs-version", API_VERSION),
+        ("x-acs-action", call.action),
+        ("x-acs-version", call.version),
         ("x-acs-date", stamp.timestamp),
         ("x-acs-signature-nonce", stamp.nonce),
         ("x-acs-content-sha256", &payload_hash),
@@ -189,5 +233,21 @@ mod tests {
                 .iter()
                 .any(|(n, v)| *n == "x-acs-security-token" && v == "tok")
         );
+    }
+
+    #[test]
+    fn anonymous_calls_carry_no_key_and_no_signature() {
+        let call = RpcCall {
+            action: "AssumeRoleWithOIDC",
+            version: "2015-04-01",
+            params: vec![("RoleArn", "acs:ram::1:role/r")],
+            credentials: None,
+        };
+        let signed = sign_call(SignatureVersion::V3, call, &STAMP, "h:1");
+        assert_eq!(
+            &*signed.body,
+            "Action=AssumeRoleWithOIDC&Format=JSON&RoleArn=acs%3Aram%3A%3A1%3Arole%2Fr&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&Timestamp=2024-01-01T12%3A00%3A00Z&Version=2015-04-01"
+        );
+        assert!(signed.headers.iter().all(|(n, _)| *n != "authorization"));
     }
 }

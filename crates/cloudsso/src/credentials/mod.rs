@@ -1,13 +1,45 @@
 //! Where access keys come from.
 //!
 //! The signer only sees [`Credentials`]; where they came from is the business of a
-//! [`CredentialsProvider`], so profiles, ECS roles, RAM roles and OIDC can be added
-//! later as new providers without touching the signer.
+//! [`CredentialsProvider`]. With no keys and no provider given, a client uses the
+//! default chain (settings in [`ChainSettings`]), in the order of the vendor's
+//! credentials libraries:
+//!
+//! 1. keys given to the client;
+//! 2. the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `_SECURITY_TOKEN`, `env`);
+//! 3. OIDC (`ALIBABA_CLOUD_ROLE_ARN`, `_OIDC_PROVIDER_ARN`, `_OIDC_TOKEN_FILE`: STS
+//!    `AssumeRoleWithOIDC`, `oidc`);
+//! 4. the aliyun CLI's `~/.aliyun/config.json` (`cli_config`);
+//! 5. `~/.alibabacloud/credentials.ini` (`ini`);
+//! 6. the ECS instance role from the metadata service (`ecs_metadata`);
+//! 7. `ALIBABA_CLOUD_CREDENTIALS_URI` (`credentials_uri`).
+//!
+//! A source that is not configured is skipped; one that is configured and fails stops the
+//! chain with an error naming it. Temporary credentials are cached per client and refreshed a
+//! few minutes before they expire, one refresh at a time (`cache`).
+
+mod cache;
+pub mod chain;
+mod cli_config;
+mod credentials_uri;
+mod ecs_metadata;
+mod env;
+mod environment;
+mod http;
+mod ini;
+mod oidc;
+mod profile;
+mod sts;
 
 use crate::error::Error;
 use crate::secret::Secret;
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
+
+pub use chain::ChainSettings;
+pub use env::from_environment;
+pub use environment::Environment;
 
 /// Environment variable holding the access key id.
 pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
@@ -22,6 +54,7 @@ pub struct Credentials {
     access_key_id: String,
     access_key_secret: Secret,
     security_token: Option<Secret>,
+    expiration: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -67,7 +100,19 @@ impl Credentials {
             access_key_id,
             access_key_secret,
             security_token,
+            expiration: None,
         })
+    }
+
+    /// The same key, valid until `expiration` (temporary credentials).
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// When temporary credentials stop working; `None` for long-term keys.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.expiration
     }
 
     /// The access key id (not secret; it is sent in clear).
@@ -92,6 +137,10 @@ impl fmt::Debug for Credentials {
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &self.access_key_secret)
             .field("security_token", &self.security_token)
+            .field(
+                "expiration",
+                &self.expiration.map(crate::time::format_system_time),
+            )
             .finish()
     }
 }
@@ -120,33 +169,9 @@ impl CredentialsProvider for StaticCredentials {
     }
 }
 
-/// Reads the `ALIBABA_CLOUD_*` environment variables once.
-pub fn from_environment() -> Result<Option<Credentials>, Error> {
-    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    match (read(ENV_ACCESS_KEY_ID), read(ENV_ACCESS_KEY_SECRET)) {
-        (Some(id), Some(secret)) => Credentials::new(id, secret, read(ENV_SECURITY_TOKEN))
-            .map(Some)
-            .map_err(|e| {
-                Error::credentials(format!("the environment's access key is unusable: {e}"))
-            }),
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(Error::credentials(format!(
-            "{ENV_ACCESS_KEY_ID} is set but {ENV_ACCESS_KEY_SECRET} is not"
-        ))),
-        (None, Some(_)) => Err(Error::credentials(format!(
-            "{ENV_ACCESS_KEY_SECRET} is set but {ENV_ACCESS_KEY_ID} is not"
-        ))),
-    }
-}
-
-/// The default chain: the environment, and in future versions further sources.
-pub fn default_chain() -> Result<StaticCredentials, Error> {
-    match from_environment()? {
-        Some(credentials) => Ok(StaticCredentials::new(credentials)),
-        None => Err(Error::credentials(format!(
-            "no access key given and none in the environment; pass one explicitly or set {ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET} (and {ENV_SECURITY_TOKEN} for STS)"
-        ))),
-    }
+/// The default chain over the process environment and default settings.
+pub fn default_chain() -> Result<Arc<dyn CredentialsProvider>, Error> {
+    chain::resolve(&ChainSettings::default())
 }
 
 #[cfg(test)]
@@ -158,7 +183,7 @@ mod tests {
         let c = Credentials::new("LTAIexample", "s3cr3t-value", Some("tok3n".into())).unwrap();
         assert_eq!(
             format!("{c:?}"),
-            "Credentials { access_key_id: \"LTAIexample\", access_key_secret: Secret(<redacted>), security_token: Some(Secret(<redacted>)) }"
+            "Credentials { access_key_id: \"LTAIexample\", access_key_secret: Secret(<redacted>), security_token: Some(Secret(<redacted>)), expiration: None }"
         );
     }
 

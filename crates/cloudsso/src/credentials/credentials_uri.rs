@@ -1,0 +1,96 @@
+//! Step 7 of the chain (and the `CredentialsURI` profile mode): a GET on
+//! `ALIBABA_CLOUD_CREDENTIALS_URI` returning `{"Code": "Success", "AccessKeyId",
+//! "AccessKeySecret", "SecurityToken", "Expiration"}`, as the vendor's libraries read it.
+
+use super::Credentials;
+use super::cache::Fetch;
+use super::chain::ChainSettings;
+use super::http;
+use crate::error::Error;
+use serde::Deserialize;
+use std::time::Duration;
+
+/// The URI.
+pub(crate) const ENV_CREDENTIALS_URI: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
+
+/// GETs the URI for temporary keys.
+#[derive(Debug, Clone)]
+pub(crate) struct UriSource {
+    uri: String,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Answer {
+    code: Option<String>,
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
+    security_token: Option<String>,
+    expiration: Option<String>,
+}
+
+impl UriSource {
+    /// Checks the URI's form (no I/O). `origin` names where it came from, for errors.
+    pub(crate) fn new(
+        settings: &ChainSettings,
+        uri: String,
+        origin: &str,
+    ) -> Result<UriSource, Error> {
+        let lower = uri.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(Error::credentials(format!(
+                "{origin}: the credentials URI must start with http:// or https://"
+            )));
+        }
+        Ok(UriSource {
+            uri,
+            connect_timeout: settings.connect_timeout,
+            read_timeout: settings.read_timeout,
+        })
+    }
+
+    /// The URI without its query (which might carry a token), for messages.
+    fn shown(&self) -> &str {
+        self.uri.split(['?', '#']).next().unwrap_or_default()
+    }
+}
+
+impl Fetch for UriSource {
+    fn describe(&self) -> String {
+        format!("the credentials URI {}", self.shown())
+    }
+
+    fn fetch(&self) -> Result<Credentials, Error> {
+        let fail =
+            |why: String| Error::credentials(format!("credentials URI {}: {why}", self.shown()));
+        let answer = http::send(
+            "GET",
+            &self.uri,
+            &[],
+            self.connect_timeout,
+            self.read_timeout,
+        )
+        .map_err(fail)?;
+        if answer.status != 200 {
+            return Err(fail(format!("HTTP {}", answer.status)));
+        }
+        let parsed: Answer = serde_json::from_str(&answer.body)
+            .map_err(|_| fail("the answer is not JSON".into()))?;
+        if parsed.code.as_deref().is_some_and(|c| c != "Success") {
+            return Err(fail("the answer's Code is not Success".into()));
+        }
+        match (
+            parsed.access_key_id,
+            parsed.access_key_secret,
+            parsed.security_token,
+            parsed.expiration,
+        ) {
+            (Some(id), Some(secret), Some(token), Some(expiration)) => {
+                super::sts::read_temporary(id, secret, token, &expiration).map_err(fail)
+            }
+            _ => Err(fail("the answer lacks a field".into())),
+        }
+    }
+}
