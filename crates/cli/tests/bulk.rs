@@ -28,12 +28,30 @@ fn emulator(n: usize) -> Emulator {
     .unwrap()
 }
 
-/// A fresh folder for one test's files.
-fn workdir(name: &str) -> PathBuf {
+/// A fresh folder for one test's files, removed when the test passes (kept
+/// for a look when it fails).
+struct Workdir(PathBuf);
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn workdir(name: &str) -> Workdir {
     let dir = std::env::temp_dir().join(format!("cloudsso-bulk-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Workdir(dir)
 }
 
 /// `cloudsso bulk-reset --directory-id DIR --endpoint E ARGS` with the demo keys.
@@ -411,7 +429,7 @@ fn dry_run_needs_no_credentials_writes_nothing_and_reports_invalid_lines() {
         );
         cmd.env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
             .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-            .env("HOME", &dir);
+            .env("HOME", &*dir);
         cmd.output().unwrap()
     };
     let out = dry(&input);
@@ -452,7 +470,7 @@ fn missing_credentials_send_nothing_and_leave_no_journal() {
     }
     cmd.env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
         .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-        .env("HOME", &dir);
+        .env("HOME", &*dir);
     let out = cmd.output().unwrap();
     assert_eq!(code(&out), 4, "{}", text(&out.stderr));
     assert!(
