@@ -5,18 +5,25 @@
 //! * `ReplyHeaders::read` keeps the request id, location and content type as
 //!   given, reads retry-after as documented, and parses a well-formed Date;
 //! * a 2xx answer either succeeds or is a `decode` error with that status;
-//!   a success asked to carry a generated password carries a non-empty one;
+//!   a success asked to carry a generated password carries a non-empty one,
+//!   and one not asked to carries none, whatever the body says;
 //! * a 3xx answer is a `transport` error that never shows the query or
 //!   fragment of its `Location`; any other status is an error whose
 //!   `http_status()` is that status;
 //! * for a body that is a JSON object (or an XML document built here), the
 //!   code, message and request id come back as sent;
 //! * the `Display` and `Debug` of an error never contain the body's
-//!   `NewPassword`, and do not even depend on it.
+//!   `NewPassword`, and do not even depend on it;
+//! * scrubbed as a call scrubs (`interpret_scrubbed`) with a seeded secret
+//!   (the mark plus fuzz text) that the planned fields and the request-id
+//!   header often echo in one of its spellings (the agreed `encoded_forms`,
+//!   JSON `\u` escapes, XML/HTML character references), no agreed encoding of
+//!   the secret survives in any text of the error (message, code, request id,
+//!   host id, recommend) or in the success's request id.
 #![no_main]
 
 use cloudsso::ErrorKind;
-use cloudsso::fuzzing::{ReplyHeaders, interpret};
+use cloudsso::fuzzing::{ReplyHeaders, encoded_forms, interpret, interpret_scrubbed};
 use fuzz_support::Input;
 use fuzz_support::reference::{imf_fixdate, json_string, xml_escape};
 use libfuzzer_sys::fuzz_target;
@@ -138,9 +145,12 @@ impl Plan {
     }
 }
 
-fn headers(input: &mut Input) -> (Headers, Option<SystemTime>) {
+fn headers(input: &mut Input, spellings: &[String]) -> (Headers, Option<SystemTime>) {
+    let request_id = input
+        .opt_string(48)
+        .map(|id| maybe_echo(input, id, spellings));
     let mut h = Headers {
-        request_id: input.opt_string(48),
+        request_id,
         acs_retry_after: input.opt_string(24),
         retry_after: input.opt_string(24),
         location: input.opt_string(64),
@@ -177,6 +187,28 @@ fn expected_retry_after(h: &Headers) -> Option<Duration> {
         .or_else(|| number(&h.retry_after).map(Duration::from_secs))
 }
 
+/// Every spelling of `secret` a hostile echo may use: the agreed encodings,
+/// JSON `\u` escapes (lower- and upper-case hex), decimal and hex character references.
+fn spellings(secret: &str) -> Vec<String> {
+    let mut all = encoded_forms(secret);
+    all.push(secret.encode_utf16().map(|u| format!("\\u{u:04x}")).collect());
+    all.push(secret.encode_utf16().map(|u| format!("\\u{u:04X}")).collect());
+    all.push(secret.chars().map(|c| format!("&#{};", c as u32)).collect());
+    all.push(secret.chars().map(|c| format!("&#x{:x};", c as u32)).collect());
+    all
+}
+
+/// Half the time, `text` with a spelling of the secret spliced in.
+fn maybe_echo(input: &mut Input, text: String, spellings: &[String]) -> String {
+    if spellings.is_empty() || !input.bool() {
+        return text;
+    }
+    let spelling = &spellings[input.byte() as usize % spellings.len()];
+    let at = (input.byte() as usize).min(text.len());
+    let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    format!("{}{spelling}{}", &text[..at], &text[at..])
+}
+
 /// The generated password: the mark plus fuzz text, or a plain fuzz text.
 fn new_password(input: &mut Input) -> String {
     let text = input.string(40);
@@ -187,7 +219,7 @@ fn new_password(input: &mut Input) -> String {
     }
 }
 
-fn plan(input: &mut Input, xml: bool) -> Plan {
+fn plan(input: &mut Input, xml: bool, spellings: &[String]) -> Plan {
     let mut fields = Vec::new();
     for name in FIELDS {
         if !input.bool() {
@@ -196,7 +228,8 @@ fn plan(input: &mut Input, xml: bool) -> Plan {
         let value = if name == "NewPassword" {
             new_password(input)
         } else {
-            input.string(40)
+            let text = input.string(40);
+            maybe_echo(input, text, spellings)
         };
         // CDATA holds no markup here: the tiny reader does not parse CDATA
         // before searching tags, and the service never nests markup in it.
@@ -287,11 +320,13 @@ fuzz_target!(|data: &[u8]| {
         input.u16()
     };
     let wants_generated = input.bool();
-    let (h, expected_date) = headers(&mut input);
+    let secret = format!("{MARK}{}", input.string(24));
+    let spellings = spellings(&secret);
+    let (h, expected_date) = headers(&mut input, &spellings);
     let planned = match input.byte() % 3 {
         0 => None,
-        1 => Some(plan(&mut input, false)),
-        _ => Some(plan(&mut input, true)),
+        1 => Some(plan(&mut input, false, &spellings)),
+        _ => Some(plan(&mut input, true, &spellings)),
     };
     let body: Vec<u8> = match &planned {
         Some(p) => p.render(None).into_bytes(),
@@ -301,11 +336,15 @@ fuzz_target!(|data: &[u8]| {
     let read = ReplyHeaders::read(|name| h.get(name));
     check_headers(&h, &read, expected_date);
     let result = interpret(status, read.clone(), &body, wants_generated);
+    let scrubbed = interpret_scrubbed(status, read.clone(), &body, wants_generated, &[&secret]);
+    check_scrubbed(&secret, &scrubbed);
 
     match (status, &result) {
         (200..=299, Ok(response)) => {
             if wants_generated {
                 assert!(response.new_password().is_some_and(|p| !p.is_empty()));
+            } else {
+                assert_eq!(response.new_password(), None);
             }
             if let Some(p) = response.new_password()
                 && p.contains(MARK)
@@ -389,8 +428,10 @@ fn check_planned(
                 .or(h.request_id.as_deref())
                 .unwrap_or("");
             assert_eq!(response.request_id(), expected_id);
+            // A password is reported only when one was asked for: the
+            // caller's own is never handed back.
             let sent = b.field("NewPassword").filter(|p| !p.is_empty());
-            assert_eq!(response.new_password(), sent);
+            assert_eq!(response.new_password(), sent.filter(|_| wants_generated));
         }
         (200..=299, Err(e)) => {
             // Only a missing password may fail a well-formed success body.
@@ -422,5 +463,33 @@ fn check_planned(
             }
         }
         (_, Ok(_)) => unreachable!("checked above"),
+    }
+}
+
+/// No agreed encoding of `secret` in any text that came from the network.
+fn check_scrubbed(
+    secret: &str,
+    result: &Result<cloudsso::ResetUserPasswordResponse, cloudsso::Error>,
+) {
+    let texts: Vec<&str> = match result {
+        Ok(response) => vec![response.request_id()],
+        Err(e) => [
+            Some(e.message()),
+            e.code(),
+            e.request_id(),
+            e.host_id(),
+            e.recommend(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    for form in encoded_forms(secret) {
+        for text in &texts {
+            assert!(
+                !text.contains(&form),
+                "{form:?} (an encoding of the secret {secret:?}) survives in {text:?}"
+            );
+        }
     }
 }
