@@ -270,6 +270,16 @@ impl Error {
         {
             crate::redact::redact_secrets(text, secrets);
         }
+        // The underlying error (ureq's, say) may quote what the server sent
+        // and cannot be edited: it is dropped when it shows a secret.
+        if let Some(source) = &inner.source {
+            let shown = format!("{source} {source:?}");
+            let mut scrubbed = shown.clone();
+            crate::redact::redact_secrets(&mut scrubbed, secrets);
+            if scrubbed != shown {
+                inner.source = None;
+            }
+        }
     }
 
     /// The category of the failure.
@@ -458,6 +468,34 @@ mod tests {
         assert_eq!(e.code(), Some("Throttling.User"));
         assert_eq!(e.http_status(), Some(400));
         assert_eq!(e.request_id(), Some("REQ-1"));
+    }
+
+    #[test]
+    fn scrub_covers_every_network_text_and_drops_a_source_that_shows_a_secret() {
+        let echo = "echo Pw%21x Pw+x Pw&#x21;x";
+        let mut e = Error::service(
+            ServiceReply {
+                code: Some(echo.into()),
+                message: Some(echo.into()),
+                request_id: Some(echo.into()),
+                host_id: Some(echo.into()),
+                recommend: Some(echo.into()),
+            },
+            400,
+        )
+        .with_source(std::io::Error::other("the server said Pw!x"));
+        e.scrub(&["Pw!x", "Pw x"]);
+        let cleaned = "echo <redacted> <redacted> <redacted>";
+        assert_eq!(e.message(), cleaned);
+        assert_eq!(e.code(), Some(cleaned));
+        assert_eq!(e.request_id(), Some(cleaned));
+        assert_eq!(e.host_id(), Some(cleaned));
+        assert_eq!(e.recommend(), Some(cleaned));
+        assert!(e.source().is_none());
+
+        let mut e = Error::transport("broke").with_source(std::io::Error::other("reset"));
+        e.scrub(&["Pw!x"]);
+        assert!(e.source().is_some(), "a clean source stays");
     }
 
     #[test]
