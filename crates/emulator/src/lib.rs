@@ -195,16 +195,18 @@ impl Emulator {
     }
 
     /// The one-line JSON `cloudsso emulator` prints first on stdout:
-    /// `{"endpoint": "...", "access_key_id": "...", "access_key_secret": "...", "directory_id": "...", "user_id": "..."}`.
+    /// `{"endpoint": "...", "access_key_id": "...", "access_key_secret": "...", "directory_id": "...", "user_id": "...", "sts_endpoint": "..."}`
+    /// (`sts_endpoint`: the second port, with STS, the ECS metadata paths and the credentials URI).
     pub fn announcement_json(&self) -> String {
         let s = |v: &str| serde_json::Value::from(v).to_string();
         format!(
-            "{{\"endpoint\": {}, \"access_key_id\": {}, \"access_key_secret\": {}, \"directory_id\": {}, \"user_id\": {}}}",
+            "{{\"endpoint\": {}, \"access_key_id\": {}, \"access_key_secret\": {}, \"directory_id\": {}, \"user_id\": {}, \"sts_endpoint\": {}}}",
             s(&self.endpoint()),
             s(&self.demo.access_key_id),
             s(&self.demo.access_key_secret),
             s(&self.demo.directory_id),
             s(&self.demo.user_id),
+            s(&self.sts_endpoint()),
         )
     }
 

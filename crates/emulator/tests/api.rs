@@ -651,6 +651,7 @@ fn admin_shutdown_ends_wait_and_announcement_is_parseable() {
     assert_eq!(announced["access_key_id"], "testid");
     assert_eq!(announced["directory_id"], DIR);
     assert_eq!(announced["user_id"], USER);
+    assert_eq!(announced["sts_endpoint"], emu.sts_endpoint());
     let (status, _) = admin(emu.local_addr(), "POST", "/_emulator/shutdown", None);
     assert_eq!(status, 200);
     emu.wait();
