@@ -14,7 +14,7 @@ use std::time::Duration;
 pub(crate) const ENV_CREDENTIALS_URI: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
 
 /// GETs the URI for temporary keys.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct UriSource {
     uri: String,
     connect_timeout: Duration,
@@ -57,6 +57,15 @@ impl UriSource {
     }
 }
 
+impl std::fmt::Debug for UriSource {
+    /// Without the query, which may carry a token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UriSource")
+            .field("uri", &self.shown())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Fetch for UriSource {
     fn describe(&self) -> String {
         format!("the credentials URI {}", self.shown())
@@ -92,5 +101,24 @@ impl Fetch for UriSource {
             }
             _ => Err(fail("the answer lacks a field".into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_messages_leave_out_the_query() {
+        let source = UriSource::new(
+            &ChainSettings::default(),
+            "http://127.0.0.1:9/creds?token=hidden-token".into(),
+            "test",
+        )
+        .unwrap();
+        let shown = format!("{source:?} {}", source.describe());
+        assert!(shown.contains("http://127.0.0.1:9/creds"), "{shown}");
+        assert!(!shown.contains("hidden-token"), "{shown}");
+        assert!(UriSource::new(&ChainSettings::default(), "file:///x".into(), "test").is_err());
     }
 }
