@@ -17,8 +17,9 @@ pub enum Output {
 }
 
 const AFTER_HELP: &str = "\
-Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
-ALIBABA_CLOUD_SECURITY_TOKEN (STS), or the emulator's demo keys with --emulator.
+Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID, _SECRET and
+_SECURITY_TOKEN, OIDC, the aliyun CLI's config.json, the credentials file, ECS instance
+metadata, a credentials URI: see the README), or the emulator's demo keys with --emulator.
 
 Output: on success, NewPassword (only when generated) and RequestId on stdout. On failure,
 the error on stderr (with --output json: {\"Code\",\"Message\",\"RequestId\",\"HttpStatus\",...}).
