@@ -76,11 +76,13 @@ fn main() -> ExitCode {
             // Help and version go to stdout and succeed; every other outcome of
             // parsing, a bare `cloudsso` included, is a usage error on stderr.
             let failed = error.use_stderr();
-            let printed = error.print();
-            ExitCode::from(match (failed, printed) {
+            ExitCode::from(match (failed, error.print()) {
                 (true, _) => exit::USAGE,
                 (false, Ok(())) => 0,
-                (false, Err(_)) => exit::LOCAL_IO,
+                (false, Err(e)) => {
+                    eprintln!("cloudsso: cannot write to stdout: {e}");
+                    exit::LOCAL_IO
+                }
             })
         }
     }

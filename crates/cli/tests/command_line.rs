@@ -472,3 +472,24 @@ fn manpages_are_roff_with_a_title_and_every_flag() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("reset-user-password, emulator"));
 }
+
+#[test]
+fn help_completions_and_man_page_that_cannot_be_written_exit_10() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full to make stdout fail");
+        return;
+    };
+    for args in [&["--help"][..], &["completions", "bash"], &["manpage"]] {
+        let out = Command::new(BIN)
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(10), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("cloudsso: cannot write to stdout"),
+            "{args:?}"
+        );
+    }
+}
