@@ -3,26 +3,63 @@
 // addon that give errors a class for `instanceof` and keep secrets out of
 // `util.inspect`, `console.log` and `JSON.stringify`. All logic is in Rust.
 
-const { existsSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { inspect } = require('node:util');
 
-/** Loads `cloudsso.<platform>-<arch>[-<abi>].node` as built by `napi build --platform`. */
-function loadNative() {
-  const base = `cloudsso.${process.platform}-${process.arch}`;
-  const candidates =
-    process.platform === 'linux'
-      ? [`${base}-gnu.node`, `${base}-musl.node`]
-      : process.platform === 'win32'
-        ? [`${base}-msvc.node`, `${base}-gnu.node`]
-        : [`${base}.node`];
-  for (const name of candidates) {
-    const path = join(__dirname, name);
-    if (existsSync(path)) return require(path);
+/**
+ * The platforms with a prebuilt addon, as `<platform>-<arch>[-<abi>]`: each is
+ * an npm package `cloudsso-<name>` (an optional dependency of this one, built by
+ * scripts/dist) carrying `cloudsso.<name>.node`. Keep in step with
+ * `napi.targets` in package.json.
+ */
+const SUPPORTED = ['linux-x64-gnu'];
+
+/**
+ * Whether this Linux runs on musl. glibc's `ldd` is a script that names no musl;
+ * musl's names itself. Without `ldd`, the process report (slower, ~30 ms) says
+ * whether a glibc runtime is present.
+ */
+function isMusl() {
+  try {
+    return readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
+  } catch {
+    return !process.report?.getReport?.()?.header?.glibcVersionRuntime;
   }
+}
+
+/** This process's platform in the same naming, the C library told apart on Linux. */
+function platformName() {
+  const base = `${process.platform}-${process.arch}`;
+  if (process.platform === 'linux') return `${base}-${isMusl() ? 'musl' : 'gnu'}`;
+  if (process.platform === 'win32') return `${base}-msvc`;
+  return base;
+}
+
+/**
+ * Loads the addon: first a local build next to this file (`npm run build` in
+ * a clone), then the platform package npm installed. Otherwise fails naming
+ * the platform and the supported list, with the platform package's error as `cause`.
+ */
+function loadNative() {
+  const name = platformName();
+  const local = join(__dirname, `cloudsso.${name}.node`);
+  if (existsSync(local)) return require(local);
+  let cause;
+  try {
+    return require(`cloudsso-${name}`);
+  } catch (error) {
+    cause = error;
+  }
+  const hint = SUPPORTED.includes(name)
+    ? `the optional dependency cloudsso-${name} is missing (installed with --omit=optional or ` +
+      'a lock file from another platform?); reinstall cloudsso, or build the addon from a clone ' +
+      'with `npm run build` in bindings/node'
+    : 'build the addon from a clone of the repository with `npm run build` in bindings/node';
   throw new Error(
-    `cloudsso: no native addon for ${process.platform}-${process.arch} in ${__dirname} ` +
-      `(looked for ${candidates.join(', ')}); run \`npm run build\` in the package folder`,
+    `cloudsso: no native addon for this platform (${name}); prebuilt for: ${SUPPORTED.join(', ')}. ` +
+      hint,
+    { cause },
   );
 }
 

@@ -2,11 +2,27 @@
 // Starts the real CloudSSO emulator (`cloudsso emulator`) for a test file and
 // talks to its admin API. Kept outside test/ so `node --test` does not run it.
 
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
+const { existsSync } = require('node:fs');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const BIN = process.env.CLOUDSSO_BIN || path.join(REPO, 'target', 'debug', 'cloudsso');
+
+/**
+ * The `cloudsso` binary that serves the emulator: `CLOUDSSO_BIN` when set, else
+ * the workspace's debug build, built here with cargo when it is missing (so
+ * `npm run build && npm test` is enough in a fresh clone).
+ */
+function cliBinary() {
+  if (process.env.CLOUDSSO_BIN) return process.env.CLOUDSSO_BIN;
+  const targetDir = process.env.CARGO_TARGET_DIR || path.join(REPO, 'target');
+  const bin = path.join(targetDir, 'debug', 'cloudsso');
+  if (!existsSync(bin)) {
+    console.error(`cloudsso tests: ${bin} is missing; building it (cargo build -p cloudsso-cli)`);
+    execFileSync('cargo', ['build', '-p', 'cloudsso-cli'], { cwd: REPO, stdio: ['ignore', 2, 2] });
+  }
+  return bin;
+}
 
 /** Resolves with the first stdout line of `child`, or rejects after `ms`. */
 function firstLine(child, ms) {
@@ -37,7 +53,7 @@ function firstLine(child, ms) {
  * `endpoint`, demo keys and ids, and admin helpers; call `stop()` at the end.
  */
 async function startEmulator() {
-  const child = spawn(BIN, ['emulator', '--listen', '127.0.0.1:0'], {
+  const child = spawn(cliBinary(), ['emulator', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let info;
