@@ -17,7 +17,7 @@ os.environ["MATURIN_NO_INSTALL_RUST"] = "1"
 import maturin  # noqa: E402  (after the variable, which maturin reads per call)
 
 _NO_RUST = """
-cloudsso: building from the source distribution needs Rust: `cargo` (Rust 1.85 or later) was
+cloudsso: building from the source distribution needs Rust: `cargo` (Rust 1.88 or later) was
 not found on PATH, and this build does not download a toolchain by itself.
 Either install Rust (your system's packages, or https://rustup.rs) and retry, or install the
 prebuilt wheel instead (Linux x86-64, glibc 2.17 or later, any CPython >= 3.9):
