@@ -63,8 +63,13 @@ async function startEmulator() {
     child.kill('SIGKILL');
     throw error;
   }
-  child.stdout.resume();
-  child.stderr.resume();
+  // Keep what the emulator prints from here on (both pipes keep draining), so the
+  // leak tests can search the emulator's own output too.
+  let printed = '';
+  child.stdout.removeAllListeners('data');
+  child.stderr.removeAllListeners('data');
+  child.stdout.on('data', (chunk) => (printed += chunk));
+  child.stderr.on('data', (chunk) => (printed += chunk));
   child.removeAllListeners('exit');
 
   async function admin(method, route, body) {
@@ -96,7 +101,14 @@ async function startEmulator() {
       };
     },
     admin,
+    /** What the emulator process printed after its first line (stdout and stderr). */
+    output: () => printed,
     stats: () => admin('GET', 'stats'),
+    /** Requests in flight now, their peak, held ones and expired holds, as the emulator saw them. */
+    inFlight: () => admin('GET', 'in-flight'),
+    resetPeak: () => admin('POST', 'in-flight/reset'),
+    /** Lets every request held by a `hold` fault go on. */
+    release: () => admin('POST', 'release'),
     requests: () => admin('GET', 'requests'),
     fault: (fault) => admin('POST', 'faults', fault),
     clearFaults: () => admin('DELETE', 'faults'),

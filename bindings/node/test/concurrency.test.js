@@ -34,26 +34,54 @@ test('8 concurrent calls on one client all succeed with their own passwords', as
   assert.equal((await emu.stats()).resets, before + 8);
 });
 
-test('the event loop keeps running during a slow call', async () => {
-  await emu.fault({ count: 1, action: 'delay', delay_ms: 500 });
-  const client = new Client(emu.clientOptions());
-  let ticks = 0;
-  const timer = setInterval(() => ticks++, 20);
-  const started = Date.now();
-  let ticksAtEnd;
-  try {
-    const res = await client.resetUserPassword({
-      directoryId: emu.directoryId,
-      userId: emu.userId,
-      generateRandomPassword: true,
-    });
-    ticksAtEnd = ticks;
-    assert.ok(res.newPassword);
-  } finally {
-    clearInterval(timer);
+/** Polls the emulator until `count` requests are held at once (a bound, not a timed assertion). */
+async function heldReaches(count) {
+  for (let i = 0; i < 10000; i++) {
+    if ((await emu.inFlight()).held >= count) return true;
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  assert.ok(Date.now() - started >= 450, 'the delay fault did not apply');
-  assert.ok(ticksAtEnd >= 10, `only ${ticksAtEnd} ticks of 20 ms in a 500 ms call`);
+  return false;
+}
+
+test('the event loop keeps running during a call the emulator holds', async () => {
+  // The emulator holds the call until this test, on the same event loop, sees it
+  // held and releases it: that can only happen while the call is in flight if
+  // the loop is free. No clock is read.
+  const expiredBefore = (await emu.inFlight()).hold_expired;
+  await emu.fault({ count: 1, action: 'hold' });
+  const client = new Client(emu.clientOptions());
+  const pending = client.resetUserPassword({
+    directoryId: emu.directoryId,
+    userId: emu.userId,
+    generateRandomPassword: true,
+  });
+  const held = await heldReaches(1);
+  await emu.release();
+  const res = await pending;
+  assert.ok(held, 'the loop never saw the call held');
+  assert.ok(res.newPassword);
+  assert.equal((await emu.inFlight()).hold_expired, expiredBefore);
+});
+
+test('async calls run in parallel on the libuv pool (the emulator sees them together)', async () => {
+  const together = Math.min(4, Number(process.env.UV_THREADPOOL_SIZE || 4));
+  await emu.resetPeak();
+  const expiredBefore = (await emu.inFlight()).hold_expired;
+  await emu.fault({ count: together, action: 'hold' });
+  const client = new Client(emu.clientOptions({ rateLimitPerSecond: 0 }));
+  const pending = Promise.all(
+    Array.from({ length: together }, (_, i) =>
+      client.resetUserPassword({ directoryId: 'd-concurrent', userId: `u-user${i}`, generateRandomPassword: true }),
+    ),
+  );
+  const held = await heldReaches(together);
+  await emu.release();
+  const results = await pending;
+  const seen = await emu.inFlight();
+  assert.ok(held, `never ${together} calls in flight together: ${JSON.stringify(seen)}`);
+  assert.equal(results.length, together);
+  assert.equal(seen.peak_in_flight, together, JSON.stringify(seen));
+  assert.equal(seen.hold_expired, expiredBefore);
 });
 
 test('the sync variant blocks the event loop, as documented', async () => {

@@ -7,6 +7,7 @@ const assert = require('node:assert/strict');
 const { inspect } = require('node:util');
 const { Client, CloudSSOError } = require('..');
 const { startEmulator } = require('../test-support/emulator');
+const { assertNoLeak } = require('../test-support/leaks');
 
 const KEY_ID = 'LTAIredactionkey';
 const SECRET = 'Sekr3t-ZQXJ-8842-distinct';
@@ -58,10 +59,9 @@ function renderings(value) {
   return texts.join('\n');
 }
 
-function assertNoSecret(text, secrets = SECRETS) {
-  for (const secret of secrets) {
-    assert.ok(!text.includes(secret), `a secret leaked into: ${text}`);
-  }
+/** No secret in `text`, in any agreed encoding (test-support/leaks.js). */
+function assertNoSecret(text, secrets = SECRETS, where = 'rendering') {
+  assertNoLeak(text, secrets, where);
 }
 
 function client(extra = {}) {
@@ -163,4 +163,10 @@ test('the password never travels in the URL', async () => {
   assert.ok(!entries[0].query_names.includes('Password'), JSON.stringify(entries[0]));
   assert.ok(entries[0].body_names.includes('Password'), JSON.stringify(entries[0]));
   assertNoSecret(JSON.stringify(log));
+});
+
+// Last in this file (node:test runs a file's tests in order): everything the
+// emulator printed while serving the tests above.
+test("the emulator's own output holds no secret in any encoding", () => {
+  assertNoSecret(emu.output(), SECRETS, "the emulator process's output");
 });

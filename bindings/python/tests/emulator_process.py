@@ -7,8 +7,9 @@ import os
 import pathlib
 import subprocess
 import threading
+import time
 import urllib.request
-from typing import Any, Dict, Optional, Tuple
+from typing import IO, Any, Dict, List, Optional, Tuple
 
 import cloudsso
 
@@ -28,7 +29,7 @@ def start_emulator() -> Tuple["subprocess.Popen[str]", "Emulator"]:
     process = subprocess.Popen(
         [binary, "emulator", "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
     stdout = process.stdout
@@ -41,9 +42,13 @@ def start_emulator() -> Tuple["subprocess.Popen[str]", "Emulator"]:
         process.kill()
         process.wait(timeout=10)
         raise RuntimeError("the emulator did not print its JSON line within 30 s")
-    # Keep draining stdout so that the emulator can never block on a full pipe.
-    threading.Thread(target=stdout.read, daemon=True).start()
-    return process, Emulator(first)
+    # Keep draining both pipes (the emulator can never block on a full one), keeping what it
+    # printed so the leak tests can search the emulator's own output too.
+    emulator = Emulator(first)
+    assert process.stderr is not None
+    for pipe in (stdout, process.stderr):
+        threading.Thread(target=emulator._collect, args=(pipe,), daemon=True).start()
+    return process, emulator
 
 
 class Emulator:
@@ -56,6 +61,15 @@ class Emulator:
         self.access_key_secret = info["access_key_secret"]
         self.directory_id = info["directory_id"]
         self.user_id = info["user_id"]
+        self._printed: List[str] = []
+
+    def _collect(self, pipe: IO[str]) -> None:
+        for line in pipe:
+            self._printed.append(line)
+
+    def output(self) -> str:
+        """What the emulator process printed after its first line (stdout and stderr)."""
+        return "".join(self._printed)
 
     def admin(self, method: str, path: str, body: Optional[Dict[str, Any]] = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -85,6 +99,26 @@ class Emulator:
             },
         )
         return bool(answer["matches"])
+
+    def in_flight(self) -> Dict[str, int]:
+        """Requests in flight now, their peak, held ones and expired holds, as the emulator saw them."""
+        return {k: int(v) for k, v in self.admin("GET", "in-flight").items()}
+
+    def reset_peak(self) -> None:
+        self.admin("POST", "in-flight/reset")
+
+    def held_reaches(self, count: int, polls: int = 10_000) -> bool:
+        """Whether `count` requests are held at once within `polls` looks (5 ms apart): a bound
+        so a broken client fails instead of hanging, not a timed assertion."""
+        for _ in range(polls):
+            if self.in_flight()["held"] >= count:
+                return True
+            time.sleep(0.005)
+        return False
+
+    def release(self) -> int:
+        """Lets every request held by a `hold` fault go on."""
+        return int(self.admin("POST", "release")["released"])
 
     def client(self, **options: Any) -> cloudsso.Client:
         options.setdefault("endpoint", self.endpoint)

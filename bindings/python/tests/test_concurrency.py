@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from typing import List
 
 import pytest
@@ -15,12 +14,19 @@ import pytest
 import cloudsso
 from emulator_process import Emulator
 
-DELAY_MS = 500
+# How many calls the concurrency tests hold in flight together: 8, or fewer if the
+# async executor had fewer workers (it has 64).
+TOGETHER = min(8, cloudsso.ASYNC_WORKERS)
 
 
 def test_four_threads_sharing_one_client_run_in_parallel(emulator: Emulator) -> None:
+    # The emulator holds each call until the main thread releases them all: the four are
+    # in flight together (its peak counter shows it) and the main thread kept running
+    # Python meanwhile (it polled and released). Serialised calls could not get there.
     client = emulator.client()
-    emulator.fault("delay", count=4, delay_ms=DELAY_MS)
+    emulator.reset_peak()
+    expired_before = emulator.in_flight()["hold_expired"]
+    emulator.fault("hold", count=4)
     results: List[cloudsso.ResetUserPasswordResult] = []
     errors: List[BaseException] = []
     start = threading.Barrier(5)
@@ -38,52 +44,50 @@ def test_four_threads_sharing_one_client_run_in_parallel(emulator: Emulator) -> 
     for t in threads:
         t.start()
     start.wait()
-    began = time.monotonic()
-    # The main thread keeps running Python while the calls wait.
-    spins = 0
-    while any(t.is_alive() for t in threads):
-        spins += 1
-        time.sleep(0.005)
-    elapsed = time.monotonic() - began
+    all_held = emulator.held_reaches(4)
+    emulator.release()
+    for t in threads:
+        t.join()
+    seen = emulator.in_flight()
+    assert all_held, f"the four calls were never in flight together: {seen}"
     assert not errors
     assert len(results) == 4
-    # Serialised, four calls take at least 4 x 500 ms = 2 s; overlapped about 0.5 s.
-    assert elapsed < 1.5, f"4 calls took {elapsed:.2f} s: not parallel"
-    assert elapsed >= DELAY_MS / 1000 * 0.9
-    assert spins > 10
+    assert seen["peak_in_flight"] == 4, seen
+    assert seen["hold_expired"] == expired_before, seen
 
 
-def test_asyncio_runs_eight_calls_at_once_and_the_loop_stays_responsive(emulator: Emulator) -> None:
-    client = emulator.client()
-    emulator.fault("delay", count=8, delay_ms=DELAY_MS)
+def test_asyncio_runs_many_calls_at_once_and_the_loop_stays_responsive(emulator: Emulator) -> None:
+    # The calls are held by the emulator until a coroutine on the same loop sees them all
+    # held and releases them: that coroutine only runs if the loop is free while the calls
+    # wait, and the release only comes once TOGETHER calls are in flight at once.
+    client = emulator.client(rate_limit_per_second=0)
+    emulator.reset_peak()
+    expired_before = emulator.in_flight()["hold_expired"]
+    emulator.fault("hold", count=TOGETHER)
+
+    async def release_when_all_held() -> bool:
+        for _ in range(10_000):
+            if emulator.in_flight()["held"] >= TOGETHER:
+                emulator.release()
+                return True
+            await asyncio.sleep(0.005)
+        return False
 
     async def scenario() -> None:
-        ticks = 0
-        done = asyncio.Event()
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while not done.is_set():
-                ticks += 1
-                await asyncio.sleep(0.01)
-
-        ticking = asyncio.ensure_future(ticker())
-        began = time.monotonic()
+        releaser = asyncio.ensure_future(release_when_all_held())
         results = await asyncio.gather(
             *(
                 client.reset_user_password_async(emulator.directory_id, emulator.user_id, password=f"Async-Pw-{i}-x!")
-                for i in range(8)
+                for i in range(TOGETHER)
             )
         )
-        elapsed = time.monotonic() - began
-        done.set()
-        await ticking
-        assert len({r.request_id for r in results}) == 8
+        released = await releaser
+        seen = emulator.in_flight()
+        assert released, f"the loop never saw {TOGETHER} calls held at once: {seen}"
+        assert len({r.request_id for r in results}) == TOGETHER
         assert all(r.new_password is None for r in results)
-        # Eight serialised calls take at least 4 s.
-        assert elapsed < 2.0, f"8 async calls took {elapsed:.2f} s"
-        # The loop ticked every 10 ms or so while the calls waited.
-        assert ticks >= 15, f"event loop ticked only {ticks} times in {elapsed:.2f} s"
+        assert seen["peak_in_flight"] == TOGETHER, seen
+        assert seen["hold_expired"] == expired_before, seen
 
     asyncio.run(scenario())
 

@@ -332,6 +332,10 @@ async fn api_route(
         target: redact_target(parts.uri.path_and_query().map_or("/", |pq| pq.as_str())),
         query_names: names(&raw_query),
         header_names: headers.iter().map(|(n, _)| n.clone()).collect(),
+        user_agent: headers
+            .iter()
+            .find(|(n, _)| n == "user-agent")
+            .map(|(_, v)| v.clone()),
         fault: action.map(|a| a.name().to_owned()),
         ..LoggedRequest::default()
     };

@@ -60,6 +60,8 @@ pub struct LoggedRequest {
     pub body_names: Vec<String>,
     /// Lower-cased header names, in order.
     pub header_names: Vec<String>,
+    /// The `User-Agent` header's value (never secret), so tests can see a client's option.
+    pub user_agent: Option<String>,
     /// `"v1"`, `"v3"`, or null when it could not be told.
     pub signature_version: Option<String>,
     /// The access key id claimed by the request.
