@@ -19,6 +19,8 @@ pub fn for_kind(kind: ErrorKind) -> u8 {
         ErrorKind::Timeout => 7,
         ErrorKind::Transport => 8,
         ErrorKind::Decode => 9,
+        // `ErrorKind` is non-exhaustive: a kind added later exits 1 until it gets its own
+        // code (documented in `--help` as "any other failure").
         _ => 1,
     }
 }

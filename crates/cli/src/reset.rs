@@ -26,6 +26,7 @@ the error on stderr (with --output json: {\"Code\",\"Message\",\"RequestId\",\"H
 
 Exit codes:
   0  success
+  1  any other failure (an error kind newer than this list)
   2  usage error (unknown option, missing or bad option value)
   3  validation error (bad input, an empty --password-stdin included; nothing was sent)
   4  credentials error (no usable access key; nothing was sent)
