@@ -5,7 +5,7 @@ use crate::credentials::{
     self, ChainSettings, Credentials, CredentialsProvider, Environment, StaticCredentials,
 };
 use crate::endpoint::{Endpoint, Network};
-use crate::error::{Delivery, Error};
+use crate::error::{Delivery, Error, ErrorKind};
 use crate::model::{ResetUserPasswordRequest, ResetUserPasswordResponse};
 use crate::rate_limit::RateLimiter;
 use crate::response;
@@ -18,12 +18,14 @@ use crate::wire;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Default time allowed to connect.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time allowed for the answer.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole call, every attempt and wait included.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default attempts per call, the first included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 /// Default client-side limit, the service's own per-account limit.
@@ -56,6 +58,7 @@ struct Inner {
     budget: RetryBudget,
     limiter: Option<RateLimiter>,
     clock_offset_ms: AtomicI64,
+    call_timeout: Duration,
 }
 
 impl Client {
@@ -89,18 +92,37 @@ impl Client {
         let mut attempt = 0u32;
         let mut skew_corrected = false;
         let mut maybe_processed = false;
+        let deadline = Instant::now() + self.inner.call_timeout;
         loop {
             attempt += 1;
             if let Some(limiter) = &self.inner.limiter {
                 limiter.acquire();
             }
+            let Some(budget) = deadline
+                .checked_duration_since(Instant::now())
+                .filter(|left| !left.is_zero())
+            else {
+                let mut error = Error::connection(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the call timeout ({} ms) ran out before attempt {attempt}",
+                        self.inner.call_timeout.as_millis()
+                    ),
+                    Delivery::NotProcessed,
+                );
+                error.set_attempts(attempt - 1);
+                if maybe_processed {
+                    error.set_outcome_unknown();
+                }
+                return Err(error);
+            };
             log::debug!(
                 "ResetUserPassword {}/{} attempt {attempt} to {}",
                 request.directory_id(),
                 request.user_id(),
                 self.endpoint()
             );
-            let mut error = match self.attempt(request, &credentials) {
+            let mut error = match self.attempt(request, &credentials, budget) {
                 Ok(mut response) => {
                     // Before the request id reaches a log line or the caller.
                     response.scrub(&secrets(request, &credentials));
@@ -137,7 +159,17 @@ impl Client {
                 .inner
                 .retry
                 .decide(&error, counted, caller_chose_password);
-            if let (Decision::RetryAfter(delay), Some(reason)) = (&decision, retry::reason(&error))
+            if let (Decision::RetryAfter(delay), Some(_)) = (&decision, retry::reason(&error))
+                && Instant::now() + *delay >= deadline
+            {
+                // Never wait past the call timeout: the last failure is the answer.
+                log::warn!(
+                    "ResetUserPassword attempt {attempt} failed ({}); not retried: waiting {} ms would pass the call timeout",
+                    error.code().unwrap_or(error.kind().as_str()),
+                    delay.as_millis()
+                );
+            } else if let (Decision::RetryAfter(delay), Some(reason)) =
+                (&decision, retry::reason(&error))
                 && self.inner.budget.try_spend(reason.cost())
             {
                 log::warn!(
@@ -161,13 +193,14 @@ impl Client {
         &self,
         request: &ResetUserPasswordRequest,
         credentials: &Credentials,
+        budget: Duration,
     ) -> Result<ResetUserPasswordResponse, Error> {
         let route = rpc::Route {
             transport: &self.inner.transport,
             authority: self.inner.endpoint.authority(),
             signature_version: self.inner.signature_version,
             clock_offset_ms: self.clock_offset_ms(),
-            budget: None,
+            budget: Some(budget),
         };
         let wants_generated = request.wants_generated_password();
         rpc::attempt(
@@ -233,6 +266,7 @@ pub struct ClientBuilder {
     chain: ChainSettings,
     connect_timeout: Duration,
     read_timeout: Duration,
+    call_timeout: Duration,
     max_attempts: u32,
     retry_unknown_outcome_for_generated: bool,
     user_agent_suffix: Option<String>,
@@ -256,6 +290,7 @@ impl Default for ClientBuilder {
             chain: ChainSettings::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             retry_unknown_outcome_for_generated: false,
             user_agent_suffix: None,
@@ -360,6 +395,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Time allowed for a whole call (default 60 s): every attempt, and every
+    /// wait between attempts. Each attempt's connect, send and read end by
+    /// then, and no backoff or `Retry-After` wait runs past it. When it runs
+    /// out the error is of kind timeout, and says the outcome is unknown if
+    /// the service may have acted on an attempt.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
     /// Attempts per call, the first included (default 3; 1 turns retries off).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts;
@@ -434,6 +479,7 @@ impl ClientBuilder {
         for (field, timeout) in [
             ("connect_timeout", self.connect_timeout),
             ("read_timeout", self.read_timeout),
+            ("call_timeout", self.call_timeout),
         ] {
             if timeout.is_zero() || timeout > Duration::from_secs(3600) {
                 return Err(Error::validation(
@@ -492,6 +538,7 @@ impl ClientBuilder {
             TransportConfig {
                 connect_timeout: self.connect_timeout,
                 read_timeout: self.read_timeout,
+                call_timeout: self.call_timeout,
                 max_response_bytes: MAX_RESPONSE_BYTES,
                 user_agent,
                 extra_roots_der: self.extra_roots_der,
@@ -511,6 +558,7 @@ impl ClientBuilder {
                 budget: RetryBudget::new(RETRY_BUDGET_TOKENS),
                 limiter: RateLimiter::new(self.rate_limit_per_second, self.rate_limit_burst.max(1)),
                 clock_offset_ms: AtomicI64::new(0),
+                call_timeout: self.call_timeout,
             }),
         })
     }

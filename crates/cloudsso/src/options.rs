@@ -150,6 +150,16 @@ pub static OPTIONS: &[OptionSpec] = &[
         apply: |b, v, spec| Ok(b.read_timeout(Duration::from_millis(number(spec, v)?))),
     },
     OptionSpec {
+        name: "call_timeout_ms",
+        kind: OptionKind::Milliseconds {
+            min: 1,
+            max: HOUR_MS,
+        },
+        default: "60000",
+        doc: "Time allowed for a whole call, every attempt and wait between attempts included, in milliseconds",
+        apply: |b, v, spec| Ok(b.call_timeout(Duration::from_millis(number(spec, v)?))),
+    },
+    OptionSpec {
         name: "max_attempts",
         kind: OptionKind::Integer { min: 1, max: 10 },
         default: "3",

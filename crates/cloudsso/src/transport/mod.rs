@@ -29,6 +29,8 @@ pub struct TransportConfig {
     pub connect_timeout: Duration,
     /// Time allowed for the answer's headers, and again for its body.
     pub read_timeout: Duration,
+    /// Time allowed for a whole call (named in the error when it runs out).
+    pub call_timeout: Duration,
     /// Largest response body read; anything larger is an error.
     pub max_response_bytes: u64,
     /// The whole `User-Agent` value.
@@ -272,7 +274,10 @@ impl Transport {
         let (kind, message, permanent) = match &error {
             ureq::Error::Timeout(T::Global) => (
                 ErrorKind::Timeout,
-                "the call timeout ran out".to_string(),
+                format!(
+                    "the call did not finish within the call timeout ({} ms)",
+                    ms(self.config.call_timeout)
+                ),
                 false,
             ),
             ureq::Error::Timeout(T::Resolve | T::Connect) => (
