@@ -192,6 +192,7 @@ impl StsClient {
             TransportConfig {
                 connect_timeout: settings.connect_timeout,
                 read_timeout: settings.read_timeout,
+                call_timeout: crate::client::DEFAULT_CALL_TIMEOUT,
                 max_response_bytes: crate::client::MAX_RESPONSE_BYTES,
                 user_agent: settings.user_agent.clone(),
                 extra_roots_der: settings.extra_roots_der.clone(),

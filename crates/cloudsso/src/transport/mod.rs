@@ -391,24 +391,21 @@ fn read_capped(body: &mut ureq::Body, cap: u64) -> Result<Zeroizing<Vec<u8>>, ur
     let hint = body.content_length().unwrap_or(1024).min(cap) as usize;
     let mut reader = body.with_config().limit(cap).reader();
     let mut out = Zeroizing::new(Vec::with_capacity(hint.max(256)));
+    let mut chunk = Zeroizing::new([0u8; 8192]);
     loop {
-        if out.len() == out.capacity() {
-            let mut bigger = Zeroizing::new(Vec::with_capacity(out.capacity() * 2));
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => return Ok(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ureq::Error::from(e)),
+        };
+        if out.len() + n > out.capacity() {
+            // Grow by hand: a `Vec` growing by itself would free the old copy unwiped.
+            let mut bigger = Zeroizing::new(Vec::with_capacity((out.len() + n) * 2));
             bigger.extend_from_slice(&out);
             out = bigger;
         }
-        let filled = out.len();
-        let room = out.capacity();
-        out.resize(room, 0);
-        match reader.read(&mut out[filled..]) {
-            Ok(0) => {
-                out.truncate(filled);
-                return Ok(out);
-            }
-            Ok(n) => out.truncate(filled + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => out.truncate(filled),
-            Err(e) => return Err(ureq::Error::from(e)),
-        }
+        out.extend_from_slice(&chunk[..n]);
     }
 }
 
