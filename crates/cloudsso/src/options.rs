@@ -130,6 +130,13 @@ pub static OPTIONS: &[OptionSpec] = &[
         apply: |b, v, _| Ok(b.security_token(v)),
     },
     OptionSpec {
+        name: "profile",
+        kind: OptionKind::Text,
+        default: "ALIBABA_CLOUD_PROFILE, else the credentials chain",
+        doc: "Credentials from this aliyun CLI config.json profile (else this credentials.ini section) instead of the whole chain",
+        apply: |b, v, _| Ok(b.profile(v)),
+    },
+    OptionSpec {
         name: "connect_timeout_ms",
         kind: OptionKind::Milliseconds {
             min: 1,
