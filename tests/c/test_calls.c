@@ -8,6 +8,7 @@
 
 #include "cloudsso.h"
 #include "harness.h"
+#include "leaks.h"
 
 static emulator_info emu;
 
@@ -298,7 +299,8 @@ static void bad_input_never_reaches_the_server(void) {
     cloudsso_client_free(client);
 }
 
-/* No string of `err` may contain any of the NULL-terminated `secrets`. */
+/* No string of `err` may contain any of the NULL-terminated `secrets`, in any agreed
+ * encoding (leaks.h). */
 static void check_no_secret(const cloudsso_error *err, const char *const *secrets) {
     const char *texts[7];
     size_t i, j;
@@ -312,9 +314,10 @@ static void check_no_secret(const cloudsso_error *err, const char *const *secret
     for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         if (!texts[i]) continue;
         for (j = 0; secrets[j]; j++) {
-            if (strstr(texts[i], secrets[j])) {
-                fprintf(stderr, "    error string %lu contains secret %lu\n", (unsigned long)i,
-                        (unsigned long)j);
+            const char *form = leak_find(texts[i], secrets[j]);
+            if (form) {
+                fprintf(stderr, "    error string %lu contains secret %lu (%s)\n", (unsigned long)i,
+                        (unsigned long)j, form);
                 CHECK(!"a secret leaked into an error string");
             }
         }
