@@ -1,5 +1,6 @@
 """Error details read through Python: the service's host id and recommend, the measured clock
-skew, and a connect-phase timeout (a loopback port whose accept queue is full)."""
+skew, and a connect-phase timeout (a loopback port whose accept queue is full); options checked
+for their effect as the emulator saw them (user agent, attempts)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,26 @@ def test_a_full_accept_queue_is_a_connect_timeout_with_nothing_sent(emulator: Em
     assert caught.value.outcome_unknown is False, "nothing was sent"
     assert "connect" in str(caught.value)
     assert emulator.requests_seen() == before
+
+
+def test_user_agent_and_max_attempts_take_effect(emulator: Emulator) -> None:
+    # What the emulator saw: the User-Agent value in its request log, and one request
+    # per attempt.
+    emulator.admin("POST", "requests/reset")
+    emulator.client(user_agent="i19-python/3.1").reset_user_password(
+        emulator.directory_id, emulator.user_id, generate_random_password=True
+    )
+    emulator.client().reset_user_password(emulator.directory_id, emulator.user_id, generate_random_password=True)
+    custom, plain = emulator.admin("GET", "requests")
+    assert "i19-python/3.1" in custom["user_agent"], custom["user_agent"]
+    assert "i19-python" not in plain["user_agent"], plain["user_agent"]
+    for attempts in (1, 2, 4):
+        emulator.admin("DELETE", "faults")
+        emulator.fault("respond", count=10, status=503, code="ServiceUnavailable")
+        before = emulator.requests_seen()
+        with pytest.raises(cloudsso.ServiceError) as caught:
+            emulator.client(max_attempts=attempts, rate_limit_per_second=0).reset_user_password(
+                emulator.directory_id, emulator.user_id, generate_random_password=True
+            )
+        assert caught.value.attempts == attempts
+        assert emulator.requests_seen() - before == attempts
