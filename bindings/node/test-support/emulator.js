@@ -9,6 +9,37 @@ const path = require('node:path');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
 /**
+ * Keeps the credentials chain of `npm test` on this machine and out of the
+ * developer's own files, as scripts/isolate-credentials.sh does for the test
+ * scripts (keep the two lists alike): the ECS metadata service is never asked,
+ * the aliyun config files are empty fixtures, and no key, profile, role or URI
+ * of the caller's environment is inherited. Runs when a test file loads this.
+ */
+function isolateCredentials() {
+  const fixtures = path.join(REPO, 'tests', 'fixtures', 'no-credentials');
+  process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+  process.env.ALIBABA_CLOUD_CONFIG_FILE = path.join(fixtures, 'config.json');
+  process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = path.join(fixtures, 'credentials.ini');
+  for (const name of [
+    'ALIBABA_CLOUD_PROFILE',
+    'ALIBABA_CLOUD_CREDENTIALS_URI',
+    'ALIBABA_CLOUD_ECS_METADATA',
+    'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT',
+    'ALIBABA_CLOUD_ROLE_ARN',
+    'ALIBABA_CLOUD_OIDC_PROVIDER_ARN',
+    'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+    'ALIBABA_CLOUD_STS_ENDPOINT',
+    'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    'ALIBABA_CLOUD_SECURITY_TOKEN',
+    'ALIBABA_CLOUD_CLI_PROFILE_DISABLED',
+  ]) {
+    delete process.env[name];
+  }
+}
+isolateCredentials();
+
+/**
  * The `cloudsso` binary that serves the emulator: `CLOUDSSO_BIN` when set, else
  * the workspace's debug build, built here with cargo when it is missing (so
  * `npm run build && npm test` is enough in a fresh clone).
