@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the client's own work, from the inside out: the V1 and
-//! V3 signatures, building a whole signed request, reading an answer, and whole
+//! V3 signatures, building a whole signed request, reading an answer, scrubbing
+//! secrets out of what the service said, and whole
 //! calls over loopback (against a bare keep-alive server, which measures the
 //! client, and against the emulator, which measures the pair).
 //!
@@ -7,7 +8,7 @@
 //! benchmark once, as the smoke test does. The cross-language comparison lives in
 //! `bench/` (see BENCHMARKS.md).
 
-use cloudsso::fuzzing::{AttemptStamp, ReplyHeaders, interpret, sign};
+use cloudsso::fuzzing::{AttemptStamp, ReplyHeaders, interpret, redact_secrets, sign};
 use cloudsso::signing::{self, v1, v3};
 use cloudsso::{Client, Credentials, ResetUserPasswordRequest, SignatureVersion};
 use cloudsso_emulator::{Emulator, EmulatorConfig, ThrottleRates};
@@ -147,6 +148,64 @@ fn bench_response_parsing(c: &mut Criterion) {
     group.finish();
 }
 
+/// The secrets of a V1 call as an STS user (see `v1_params`), as a call scrubs them.
+const SCRUB_SECRETS: [&str; 3] = [
+    "Bench+Secret/Of=The~Key0001",
+    "CAIS+gF1q6Ft5B2yfSjIr5bmKfXhr5Nr0oGtaUfXjV0+bench",
+    "N3w-Passw0rd! ä+*",
+];
+
+fn bench_scrubbing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scrub");
+    // What every successful call now adds: the request id.
+    let request_id = "8F2A6D3C-6E0B-4F57-9A3B-0C1D2E3F4A5B";
+    group.bench_function("request_id", |b| {
+        b.iter(|| {
+            let mut text = black_box(request_id).to_string();
+            redact_secrets(&mut text, &SCRUB_SECRETS);
+            text
+        })
+    });
+    // A typical error message, nothing to remove.
+    let message = "The specified user does not exist. RequestId: 8F2A6D3C-6E0B-4F57-9A3B-0C1D2E3F4A5B, see https://api.aliyun.com/troubleshoot?q=EntityNotExists.User&product=cloudsso";
+    group.bench_function("error_message", |b| {
+        b.iter(|| {
+            let mut text = black_box(message).to_string();
+            redact_secrets(&mut text, &SCRUB_SECRETS);
+            text
+        })
+    });
+    // A SignatureDoesNotMatch echo of the whole V1 string to sign.
+    let mut echo = String::from(
+        "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&",
+    );
+    echo.push_str(&cloudsso::encoding::percent_encode(&canonical_v1()));
+    group.throughput(Throughput::Bytes(echo.len() as u64));
+    group.bench_function("string_to_sign_echo", |b| {
+        b.iter(|| {
+            let mut text = black_box(echo.as_str()).to_string();
+            redact_secrets(&mut text, &SCRUB_SECRETS);
+            assert!(text.contains("<redacted>"));
+            text
+        })
+    });
+    // The largest answer read (1 MiB), dense with the bytes that start escapes.
+    let mut big = String::with_capacity(1 << 20);
+    while big.len() < (1 << 20) - 64 {
+        big.push_str("a%2Fb&amp;c\\u0041d+e N3w-Passw0rX CAIS+gF1q Bench+Secret/Of ");
+    }
+    group.throughput(Throughput::Bytes(big.len() as u64));
+    group.sample_size(10);
+    group.bench_function("one_mib_no_secret", |b| {
+        b.iter(|| {
+            let mut text = black_box(big.as_str()).to_string();
+            redact_secrets(&mut text, &SCRUB_SECRETS);
+            text
+        })
+    });
+    group.finish();
+}
+
 /// A bare HTTP/1.1 keep-alive server on loopback that answers every request with
 /// the canned success body, one thread per connection: the least server work
 /// possible, so a whole call measures the client.
@@ -266,6 +325,7 @@ criterion_group!(
     bench_signing,
     bench_request_building,
     bench_response_parsing,
+    bench_scrubbing,
     bench_whole_call
 );
 criterion_main!(benches);

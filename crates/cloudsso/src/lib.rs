@@ -109,7 +109,7 @@ pub mod fuzzing {
         crate::response::interpret(reply, wants_generated)
     }
 
-    pub use crate::redact::encoded_forms;
+    pub use crate::redact::{encoded_forms, redact_secrets};
 
     /// Interprets an answer and scrubs the outcome of `secrets`, exactly as a
     /// call does before anything is handed on.

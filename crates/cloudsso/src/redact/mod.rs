@@ -31,7 +31,10 @@ use crate::secret::REDACTED;
 /// Replaces every occurrence of each secret in `text`, in any of the spellings
 /// listed in the module documentation, with [`REDACTED`]. Empty secrets are ignored.
 pub fn redact_secrets(text: &mut String, secrets: &[&str]) {
-    let patterns: Vec<Pattern> = secrets
+    if text.is_empty() {
+        return;
+    }
+    let mut patterns: Vec<Pattern> = secrets
         .iter()
         .filter(|s| !s.is_empty())
         .map(|s| Pattern::new(s))
@@ -39,16 +42,17 @@ pub fn redact_secrets(text: &mut String, secrets: &[&str]) {
     if patterns.is_empty() {
         return;
     }
+    let mut scratch = Scratch::default();
     // A replacement next to what is left can spell a secret again (a password
     // ending in `<`, found right after its own first characters, leaves them
     // before `<redacted>`): scrub again until nothing is found. Texts that
     // still hold a secret after a few rounds are replaced whole.
     for _ in 0..MAX_ROUNDS {
-        if !redact_once(text, &patterns) {
+        if !redact_once(text, &mut patterns, &mut scratch) {
             return;
         }
     }
-    if redact_once(text, &patterns) {
+    if redact_once(text, &mut patterns, &mut scratch) {
         *text = REDACTED.to_string();
     }
 }
@@ -57,7 +61,31 @@ pub fn redact_secrets(text: &mut String, secrets: &[&str]) {
 const MAX_ROUNDS: usize = 4;
 
 /// One left-to-right pass; true when something was replaced.
-fn redact_once(text: &mut String, patterns: &[Pattern]) -> bool {
+fn redact_once(text: &mut String, patterns: &mut [Pattern], scratch: &mut Scratch) -> bool {
+    // Only secrets the text is long enough for are looked for. Their base64
+    // texts are looked for once with the standard library's substring
+    // search; only those present are tried position by position.
+    let mut live: Vec<(&Pattern, Vec<&[u8]>)> = Vec::with_capacity(patterns.len());
+    for pattern in patterns.iter_mut() {
+        if pattern.fits(text) && encodings::base64_may_occur(pattern.secret, text) {
+            pattern.literals();
+        }
+    }
+    for pattern in patterns.iter() {
+        if pattern.fits(text) {
+            let present = pattern
+                .literals
+                .iter()
+                .flatten()
+                .filter(|l| text.contains(l.as_str()))
+                .map(|l| l.as_bytes())
+                .collect();
+            live.push((pattern, present));
+        }
+    }
+    if live.is_empty() {
+        return false;
+    }
     // Every occurrence is found, overlapping ones too, and overlapping or
     // touching occurrences become one span, so no part of any secret is left
     // between two replacements.
@@ -65,13 +93,28 @@ fn redact_once(text: &mut String, patterns: &[Pattern]) -> bool {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut at = 0;
     while at < bytes.len() {
-        if let Some(end) = patterns.iter().filter_map(|p| p.match_at(bytes, at)).max() {
+        let lead = bytes[at];
+        let mut longest = None;
+        for (pattern, literals) in &live {
+            let literal = literals
+                .iter()
+                .filter(|l| bytes[at..].starts_with(l))
+                .map(|l| at + l.len())
+                .max();
+            let spelled = if pattern.may_start_with(lead) {
+                pattern.match_at(bytes, at, scratch)
+            } else {
+                None
+            };
+            longest = longest.max(literal).max(spelled);
+        }
+        if let Some(end) = longest {
             match spans.last_mut() {
                 Some(last) if at <= last.1 => last.1 = last.1.max(end),
                 _ => spans.push((at, end)),
             }
         }
-        at += utf8_width(bytes[at]);
+        at += utf8_width(lead);
     }
     if spans.is_empty() {
         return false;
@@ -88,54 +131,101 @@ fn redact_once(text: &mut String, patterns: &[Pattern]) -> bool {
     true
 }
 
-/// One secret, prepared for matching.
-struct Pattern {
-    chars: Vec<char>,
-    /// Texts removed as they are (base64, which is case-sensitive).
-    literals: Vec<String>,
+/// Position sets reused across positions, so matching allocates nothing per byte.
+#[derive(Default)]
+struct Scratch {
+    reached: Vec<usize>,
+    next: Vec<usize>,
+    bytes_reached: Vec<usize>,
+    bytes_next: Vec<usize>,
 }
 
-impl Pattern {
-    fn new(secret: &str) -> Pattern {
+/// One secret, prepared for matching.
+struct Pattern<'a> {
+    secret: &'a str,
+    /// Texts removed as they are (base64, which is case-sensitive); made
+    /// only once a text is long enough to hold the secret at all.
+    literals: Option<Vec<String>>,
+    /// The bytes a spelling of the first character can start with.
+    starts: [bool; 256],
+}
+
+impl<'a> Pattern<'a> {
+    fn new(secret: &'a str) -> Pattern<'a> {
+        let mut starts = [false; 256];
+        for lead in [b'%', b'\\', b'&'] {
+            starts[usize::from(lead)] = true;
+        }
+        if let Some(first) = secret.chars().next() {
+            starts[usize::from(secret.as_bytes()[0])] = true;
+            if first == ' ' {
+                starts[usize::from(b'+')] = true;
+            }
+        }
         Pattern {
-            chars: secret.chars().collect(),
-            literals: encodings::base64_forms(secret),
+            secret,
+            literals: None,
+            starts,
         }
     }
 
-    /// The end of the longest occurrence starting at byte `start`, if any.
+    /// False when `text` is too short for any spelling of the secret: none
+    /// is shorter than the secret's own UTF-8 (a `%XX`, `\uXXXX` or `&...;` is
+    /// never shorter than the character's bytes, and the base64 texts looked
+    /// for are never shorter than the secret).
+    fn fits(&self, text: &str) -> bool {
+        text.len() >= self.secret.len()
+    }
+
+    fn literals(&mut self) -> &[String] {
+        self.literals
+            .get_or_insert_with(|| encodings::base64_forms(self.secret))
+    }
+
+    fn may_start_with(&self, lead: u8) -> bool {
+        self.starts[usize::from(lead)]
+    }
+
+    /// The end of the longest spelling of the secret starting at byte `start`, if any.
     ///
     /// Runs the secret as a small automaton: the set of text positions reached
     /// after each character, so a spelling that fits a prefix but not the rest
     /// never hides one that fits the whole (no backtracking, no blow-up).
-    fn match_at(&self, text: &[u8], start: usize) -> Option<usize> {
-        let literal = self
-            .literals
-            .iter()
-            .filter(|l| text[start..].starts_with(l.as_bytes()))
-            .map(|l| start + l.len())
-            .max();
-        let mut reached = vec![start];
-        let mut next = Vec::new();
-        for &c in &self.chars {
+    fn match_at(&self, text: &[u8], start: usize, scratch: &mut Scratch) -> Option<usize> {
+        let Scratch {
+            reached,
+            next,
+            bytes_reached,
+            bytes_next,
+        } = scratch;
+        reached.clear();
+        reached.push(start);
+        for c in self.secret.chars() {
             next.clear();
-            for &at in &reached {
-                char_ends(text, at, c, &mut next);
+            for &at in reached.iter() {
+                char_ends(text, at, c, next, bytes_reached, bytes_next);
             }
             if next.is_empty() {
-                return literal;
+                return None;
             }
             next.sort_unstable();
             next.dedup();
-            std::mem::swap(&mut reached, &mut next);
+            std::mem::swap(reached, next);
         }
-        literal.max(reached.last().copied())
+        reached.last().copied()
     }
 }
 
 /// Pushes onto `ends` every position where a spelling of `c` that starts at
 /// `at` ends.
-fn char_ends(text: &[u8], at: usize, c: char, ends: &mut Vec<usize>) {
+fn char_ends(
+    text: &[u8],
+    at: usize,
+    c: char,
+    ends: &mut Vec<usize>,
+    reached: &mut Vec<usize>,
+    next: &mut Vec<usize>,
+) {
     let Some(&first) = text.get(at) else {
         return;
     };
@@ -145,7 +235,7 @@ fn char_ends(text: &[u8], at: usize, c: char, ends: &mut Vec<usize>) {
         ends.push(at + raw.len());
     }
     match first {
-        b'%' | b'+' => percent_ends(text, at, c, raw, ends),
+        b'%' | b'+' => percent_ends(text, at, c, raw, ends, reached, next),
         b'\\' => json_ends(text, at, c, ends),
         b'&' => entity_ends(text, at, c, ends),
         _ => {}
@@ -153,25 +243,34 @@ fn char_ends(text: &[u8], at: usize, c: char, ends: &mut Vec<usize>) {
 }
 
 /// `%HH` or `%25HH` per UTF-8 byte, and `+` / `%2B` for a space.
-fn percent_ends(text: &[u8], at: usize, c: char, raw: &[u8], ends: &mut Vec<usize>) {
+fn percent_ends(
+    text: &[u8],
+    at: usize,
+    c: char,
+    raw: &[u8],
+    ends: &mut Vec<usize>,
+    reached: &mut Vec<usize>,
+    next: &mut Vec<usize>,
+) {
     if c == ' ' {
         if text[at] == b'+' {
             ends.push(at + 1);
         }
         escaped_byte_ends(text, at, b'+', ends);
     }
-    let mut reached = vec![at];
+    reached.clear();
+    reached.push(at);
     for &byte in raw {
-        let mut next = Vec::new();
-        for &from in &reached {
-            escaped_byte_ends(text, from, byte, &mut next);
+        next.clear();
+        for &from in reached.iter() {
+            escaped_byte_ends(text, from, byte, next);
         }
         if next.is_empty() {
             return;
         }
-        reached = next;
+        std::mem::swap(reached, next);
     }
-    ends.extend(reached);
+    ends.extend_from_slice(reached);
 }
 
 /// Pushes the ends of `byte` percent-encoded once (`%2A`) or twice (`%252A`)
