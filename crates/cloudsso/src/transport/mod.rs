@@ -238,7 +238,11 @@ impl Transport {
     ) -> Result<HttpReply, Error> {
         tuned::begin_attempt();
         let mut builder = self.agent().post(self.uri.clone());
-        if let Some(budget) = budget {
+        // An attempt cannot outlast its phase timeouts (connect, then send and
+        // answer, each within the read timeout): only a shorter budget needs
+        // ureq's call-wide timeout, and so a per-request configuration.
+        let longest = self.config.connect_timeout + self.config.read_timeout * 4;
+        if let Some(budget) = budget.filter(|b| *b < longest) {
             builder = builder.config().timeout_global(Some(budget)).build();
         }
         for (name, value) in &request.headers {
