@@ -145,6 +145,23 @@ enum cloudsso_status cloudsso_reset_user_password(const struct cloudsso_client *
                                                   struct cloudsso_reset_result **result_out,
                                                   struct cloudsso_error **err);
 
+// Sets the option `name` from its text `value`: any option of the core's
+// option table ("endpoint", "network", "connect_timeout_ms", "max_attempts",
+// "allow_insecure_http", "root_certificates_pem", ...; the typed
+// `cloudsso_config_set_<name>` functions set the same options). Numbers are
+// decimal text, durations whole milliseconds, booleans "true"/"false".
+//
+// The value is parsed and checked now: an unknown name or a bad value gives
+// `CLOUDSSO_INVALID_ARGUMENT`, and the error (written to `*err` unless `err`
+// is NULL) names the option in `cloudsso_error_field` and states the rule.
+// Rules that involve several options (an http endpoint) are checked by
+// `cloudsso_client_new`. Both strings are copied. On failure the config is
+// unchanged.
+enum cloudsso_status cloudsso_config_set(struct cloudsso_config *cfg,
+                                         const char *name,
+                                         const char *value,
+                                         struct cloudsso_error **err);
+
 // Creates a config with every option at its default (region cn-shanghai,
 // credentials from the environment, 3 attempts, 100 calls/s).
 //
@@ -228,16 +245,60 @@ enum cloudsso_status cloudsso_config_set_user_agent(struct cloudsso_config *cfg,
 enum cloudsso_status cloudsso_config_set_retry_unknown_outcome_for_generated(struct cloudsso_config *cfg,
                                                                              bool retry);
 
-// Trusts the certificates in this PEM text (length `len` bytes, no NUL needed)
-// instead of the built-in roots, for private endpoints and test servers with
-// their own certificate authority. The bytes are copied.
+// Trusts exactly the certificates in this PEM text (length `len` bytes, no
+// NUL needed), replacing the built-in roots, for private endpoints and test
+// servers with their own certificate authority. A second call replaces the
+// first. The bytes are copied.
 //
-// Returns `CLOUDSSO_INVALID_ARGUMENT` (field "root_certificates") when the text
-// holds no PEM CERTIFICATE block, or `CLOUDSSO_NULL_ARGUMENT`; the config is
-// then unchanged.
+// Returns `CLOUDSSO_INVALID_ARGUMENT` (field "root_certificates_pem") when
+// the text holds no PEM CERTIFICATE block, or `CLOUDSSO_NULL_ARGUMENT`; the
+// config is then unchanged.
+enum cloudsso_status cloudsso_config_set_root_certificates_pem(struct cloudsso_config *cfg,
+                                                               const uint8_t *pem,
+                                                               size_t len);
+
+// Deprecated alias of `cloudsso_config_set_root_certificates_pem` (the
+// certificates replace the built-in roots; they are not added to them).
+// Unlike the new name, a second call adds to the first call's certificates.
 enum cloudsso_status cloudsso_config_add_root_certificates_pem(struct cloudsso_config *cfg,
                                                                const uint8_t *pem,
                                                                size_t len);
+
+// Sets the network of the default endpoint: "public" (default) or "vpc"
+// (cloudsso-vpc.REGION.aliyuncs.com).
+//
+// Returns `CLOUDSSO_INVALID_ARGUMENT` for any other value, or
+// `CLOUDSSO_NULL_ARGUMENT` / `CLOUDSSO_INVALID_UTF8`; the config is then unchanged.
+enum cloudsso_status cloudsso_config_set_network(struct cloudsso_config *cfg,
+                                                 const char *network);
+
+// Sets the access key id alone (`cloudsso_config_set_access_key` sets id,
+// secret and token at once); `cloudsso_client_new` requires the secret too.
+// The string is copied.
+//
+// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+enum cloudsso_status cloudsso_config_set_access_key_id(struct cloudsso_config *cfg,
+                                                       const char *access_key_id);
+
+// Sets the access key secret alone; `cloudsso_client_new` requires the id
+// too. The string is copied; the copy is wiped when the config is freed.
+//
+// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+enum cloudsso_status cloudsso_config_set_access_key_secret(struct cloudsso_config *cfg,
+                                                           const char *access_key_secret);
+
+// Sets the STS security token that goes with a temporary access key. The
+// string is copied; the copy is wiped when the config is freed.
+//
+// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+enum cloudsso_status cloudsso_config_set_security_token(struct cloudsso_config *cfg,
+                                                        const char *security_token);
+
+// Sets how many calls may go at once after a pause (default 10; at least 1).
+//
+// Returns `CLOUDSSO_INVALID_ARGUMENT` for 0 (config unchanged).
+enum cloudsso_status cloudsso_config_set_rate_limit_burst(struct cloudsso_config *cfg,
+                                                          uint32_t burst);
 
 // The status of the failed call (`CLOUDSSO_NULL_ARGUMENT` when `err` is NULL).
 enum cloudsso_status cloudsso_error_status(const struct cloudsso_error *err);
@@ -283,6 +344,11 @@ uint32_t cloudsso_error_attempts(const struct cloudsso_error *err);
 // True when the service may have changed the password although no answer
 // arrived: check the user before resetting again.
 bool cloudsso_error_outcome_unknown(const struct cloudsso_error *err);
+
+// For timestamp errors: how far this machine's clock is from the service's,
+// in milliseconds (measured from the service's `Date` header); -1 when no
+// skew was measured.
+int64_t cloudsso_error_clock_skew_ms(const struct cloudsso_error *err);
 
 // Releases an error. NULL is a no-op. Every string obtained from `err`
 // becomes invalid. Do not free the same error twice.

@@ -75,6 +75,12 @@ impl CArg {
         arg
     }
 
+    fn from_text(text: &str) -> CArg {
+        CArg {
+            bytes: Some(CString::new(text).expect("option names hold no NUL")),
+        }
+    }
+
     fn ptr(&self) -> *const c_char {
         self.bytes.as_ref().map_or(ptr::null(), |s| s.as_ptr())
     }
@@ -149,7 +155,7 @@ fn check_setter(status: cloudsso_status, arg: &CArg) {
 /// Applies fuzzer-chosen options that do no I/O, to any config.
 fn fuzz_options(input: &mut Input, cfg: *mut cloudsso_config) {
     for _ in 0..input.byte() % 6 {
-        match input.byte() % 9 {
+        match input.byte() % 10 {
             0 => {
                 let v = CArg::read(input, 12, true);
                 let status = cloudsso_config_set_signature_version(cfg, v.ptr());
@@ -201,6 +207,27 @@ fn fuzz_options(input: &mut Input, cfg: *mut cloudsso_config) {
                     cloudsso_config_set_max_attempts(cfg, n),
                     cloudsso_status::CLOUDSSO_OK
                 );
+            }
+            8 => {
+                // The generic setter: a row's name (or fuzz bytes) and a fuzz value.
+                let rows = cloudsso::options::OPTIONS;
+                let pick = usize::from(input.byte());
+                let name = match rows.get(pick % (rows.len() + 1)) {
+                    Some(spec) => CArg::from_text(spec.name),
+                    None => CArg::read(input, 24, true),
+                };
+                let value = CArg::read(input, 40, true);
+                let mut err: *mut cloudsso_error = ptr::null_mut();
+                let status = cloudsso_config_set(cfg, name.ptr(), value.ptr(), &mut err);
+                assert_ne!(status, cloudsso_status::CLOUDSSO_PANIC);
+                assert_eq!(status == cloudsso_status::CLOUDSSO_OK, err.is_null());
+                if name.text().is_some() && value.text().is_some() {
+                    assert!(matches!(
+                        status,
+                        cloudsso_status::CLOUDSSO_OK | cloudsso_status::CLOUDSSO_INVALID_ARGUMENT
+                    ));
+                }
+                cloudsso_error_free(err);
             }
             _ => {
                 let v = CArg::read(input, 24, true);

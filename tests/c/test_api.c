@@ -21,6 +21,7 @@ static const char NOWHERE[] = "http://127.0.0.1:9";
 static char sentinel_storage;
 #define RESULT_SENTINEL ((cloudsso_reset_result *)(void *)&sentinel_storage)
 #define CLIENT_SENTINEL ((cloudsso_client *)(void *)&sentinel_storage)
+#define ERROR_SENTINEL ((cloudsso_error *)(void *)&sentinel_storage)
 
 static cloudsso_client *offline_client(void) {
     cloudsso_config *cfg = cloudsso_config_new();
@@ -91,7 +92,17 @@ static void every_setter_rejects_a_null_config(void) {
                  CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_add_root_certificates_pem(NULL, pem, sizeof pem - 1),
                  CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_root_certificates_pem(NULL, pem, sizeof pem - 1),
+                 CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_network(NULL, "vpc"), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_access_key_id(NULL, "a"), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_access_key_secret(NULL, "b"), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_security_token(NULL, "t"), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_rate_limit_burst(NULL, 5), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set(NULL, "region", "cn-hangzhou", NULL), CLOUDSSO_NULL_ARGUMENT);
 }
+
+static void expect_option_error(cloudsso_config *cfg, const char *field);
 
 static void every_setter_rejects_null_strings(void) {
     cloudsso_config *cfg = cloudsso_config_new();
@@ -104,6 +115,61 @@ static void every_setter_rejects_null_strings(void) {
     CHECK_STATUS(cloudsso_config_set_signature_version(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set_user_agent(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_add_root_certificates_pem(cfg, NULL, 10), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_root_certificates_pem(cfg, NULL, 10), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_network(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_access_key_id(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_access_key_secret(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_security_token(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set(cfg, NULL, "x", NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set(cfg, "region", NULL, NULL), CLOUDSSO_NULL_ARGUMENT);
+    cloudsso_config_free(cfg);
+}
+
+/* cloudsso_config_set reaches every option of the core's table by name and
+ * checks the value at once, naming the option and the rule. */
+static void the_generic_setter_takes_options_by_name(void) {
+    cloudsso_config *cfg = cloudsso_config_new();
+    cloudsso_client *client = NULL;
+    cloudsso_error *err = ERROR_SENTINEL;
+    CHECK_STATUS(cloudsso_config_set(cfg, "endpoint", NOWHERE, &err), CLOUDSSO_OK);
+    CHECK(err == ERROR_SENTINEL);
+    CHECK_STATUS(cloudsso_config_set(cfg, "access_key_id", "testid", NULL), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set(cfg, "access_key_secret", "testsecret", NULL), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set(cfg, "connect_timeout_ms", "1500", NULL), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set(cfg, "network", "vpc", NULL), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set(cfg, "rate_limit_burst", "20", NULL), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set(cfg, "allow_insecure_http", "false", NULL), CLOUDSSO_OK);
+
+    err = NULL;
+    CHECK_STATUS(cloudsso_config_set(cfg, "max_attempts", "11", &err), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STR(cloudsso_error_field(err), "max_attempts");
+    CHECK_STR(cloudsso_error_message(err), "must be a whole number from 1 to 10");
+    cloudsso_error_free(err);
+    err = NULL;
+    CHECK_STATUS(cloudsso_config_set(cfg, "network", "intranet", &err), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STR(cloudsso_error_field(err), "network");
+    cloudsso_error_free(err);
+    err = NULL;
+    CHECK_STATUS(cloudsso_config_set(cfg, "no_such_option", "1", &err), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK(strstr(cloudsso_error_message(err), "no_such_option") != NULL);
+    cloudsso_error_free(err);
+    CHECK_STATUS(cloudsso_config_set_network(cfg, "intranet"), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_rate_limit_burst(cfg, 0), CLOUDSSO_INVALID_ARGUMENT);
+
+    /* The failed calls changed nothing; the good ones all apply. */
+    CHECK_STATUS(cloudsso_client_new(cfg, &client, NULL), CLOUDSSO_OK);
+    cloudsso_client_free(client);
+
+    /* An id without a secret is refused when the client is built. */
+    cloudsso_config_free(cfg);
+    cfg = cloudsso_config_new();
+    cloudsso_config_set_endpoint(cfg, NOWHERE);
+    CHECK_STATUS(cloudsso_config_set_access_key_id(cfg, "testid"), CLOUDSSO_OK);
+    expect_option_error(cfg, "access_key_secret");
+    CHECK_STATUS(cloudsso_config_set_access_key_secret(cfg, "testsecret"), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set_security_token(cfg, "token"), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_client_new(cfg, &client, NULL), CLOUDSSO_OK);
+    cloudsso_client_free(client);
     cloudsso_config_free(cfg);
 }
 
@@ -336,6 +402,8 @@ static void bad_options_surface_at_client_new_naming_the_field(void) {
     CHECK_STATUS(cloudsso_config_set_signature_version(cfg, "v1"), CLOUDSSO_OK);
     CHECK_STATUS(cloudsso_config_add_root_certificates_pem(cfg, not_pem, sizeof not_pem - 1),
                  CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_root_certificates_pem(cfg, not_pem, sizeof not_pem - 1),
+                 CLOUDSSO_INVALID_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set_rate_limit_per_second(cfg, 0), CLOUDSSO_OK);
     CHECK_STATUS(cloudsso_config_set_retry_unknown_outcome_for_generated(cfg, false), CLOUDSSO_OK);
 
@@ -408,6 +476,7 @@ int main(void) {
     RUN(free_functions_accept_null);
     RUN(every_setter_rejects_a_null_config);
     RUN(every_setter_rejects_null_strings);
+    RUN(the_generic_setter_takes_options_by_name);
     RUN(client_new_rejects_null_arguments);
     RUN(reset_rejects_every_null_pointer);
     RUN(accessors_accept_null);

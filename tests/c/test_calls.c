@@ -184,6 +184,34 @@ static void a_throttling_answer_is_throttled(void) {
     cloudsso_client_free(client);
 }
 
+/* A timestamp the service keeps refusing: the measured skew, in milliseconds. */
+static void a_persistent_clock_skew_is_reported_in_milliseconds(void) {
+    cloudsso_client *client = emulator_client(&emu, NULL);
+    cloudsso_error *err;
+    long long skew;
+    CHECK(admin_call(&emu, "POST", "/_emulator/clock", "{\"offset_seconds\":-7200}", NULL, 0) ==
+          200);
+    add_fault("{\"count\":3,\"action\":\"respond\",\"status\":400,"
+              "\"code\":\"InvalidTimeStamp.Expired\",\"message\":\"Specified time stamp or date "
+              "value is expired.\"}");
+    err = expect_failure(client, emu.user_id, NULL, CLOUDSSO_TRUE, CLOUDSSO_SERVICE);
+    CHECK_STR(cloudsso_error_code(err), "InvalidTimeStamp.Expired");
+    skew = (long long)cloudsso_error_clock_skew_ms(err);
+    CHECK(skew >= 7195000 && skew <= 7205000);
+    cloudsso_error_free(err);
+    clear_faults();
+    CHECK(admin_call(&emu, "POST", "/_emulator/clock", "{\"offset_seconds\":0}", NULL, 0) == 200);
+    /* Errors without a measured skew answer -1, as does NULL. A new client:
+     * the old one keeps the clock correction it learnt. */
+    cloudsso_client_free(client);
+    client = emulator_client(&emu, NULL);
+    err = expect_failure(client, "u-00q8wbq42wiltcrkzzzz", NULL, CLOUDSSO_TRUE, CLOUDSSO_SERVICE);
+    CHECK(cloudsso_error_clock_skew_ms(err) == -1);
+    CHECK(cloudsso_error_clock_skew_ms(NULL) == -1);
+    cloudsso_error_free(err);
+    cloudsso_client_free(client);
+}
+
 static void a_slow_answer_is_a_timeout(void) {
     cloudsso_client *client = emulator_client(&emu, one_attempt_short_read);
     cloudsso_error *err;
@@ -391,6 +419,7 @@ int main(void) {
     RUN(an_unknown_user_is_a_service_error_with_its_metadata);
     RUN(an_unknown_directory_is_a_service_error);
     RUN(a_throttling_answer_is_throttled);
+    RUN(a_persistent_clock_skew_is_reported_in_milliseconds);
     RUN(a_slow_answer_is_a_timeout);
     RUN(nobody_listening_is_a_transport_error);
     RUN(an_unreadable_answer_is_a_decode_error);

@@ -1,14 +1,17 @@
 //! `cloudsso_config`: client options gathered by setters before a client is built.
 //!
-//! Setters only record values (and reject NULL, bad UTF-8 and unknown
-//! signature versions at once); every other rule is the core's, checked by
-//! `cloudsso_client_new`, which reports the offending option as a
+//! Every option is a row of the core's option table (`cloudsso::options`):
+//! `cloudsso_config_set(cfg, name, value, err)` sets any of them from text,
+//! and each also has a typed `cloudsso_config_set_<name>` that forwards to
+//! the builder. Setters reject NULL, bad UTF-8 and values the table can judge
+//! alone at once; rules that involve several options are the core's, checked
+//! by `cloudsso_client_new`, which reports the offending option as a
 //! `CLOUDSSO_INVALID_ARGUMENT` error whose field names it (e.g. "endpoint").
 
 use crate::boundary::{optional_utf8_arg, utf8_arg};
 use crate::error::cloudsso_error;
 use crate::status::cloudsso_status;
-use core_client::{ClientBuilder, SignatureVersion};
+use core_client::ClientBuilder;
 use std::ffi::c_char;
 use std::time::Duration;
 
@@ -31,7 +34,16 @@ fn set(
     cfg: *mut cloudsso_config,
     apply: impl FnOnce(ClientBuilder) -> Result<ClientBuilder, Box<cloudsso_error>>,
 ) -> cloudsso_status {
-    ffi_status!(std::ptr::null_mut(), {
+    set_or_report(cfg, std::ptr::null_mut(), apply)
+}
+
+/// Like [`set`], handing the error (if any) to the caller through `err`.
+fn set_or_report(
+    cfg: *mut cloudsso_config,
+    err: *mut *mut cloudsso_error,
+    apply: impl FnOnce(ClientBuilder) -> Result<ClientBuilder, Box<cloudsso_error>>,
+) -> cloudsso_status {
+    ffi_status!(err, {
         // SAFETY: the caller passes NULL or a live config not used by another thread.
         let Some(cfg) = (unsafe { cfg.as_mut() }) else {
             return Err(cloudsso_error::null_argument("cfg"));
@@ -40,6 +52,41 @@ fn set(
         cfg.builder = apply(cfg.builder.clone())?;
         Ok(())
     })
+}
+
+/// Sets the option `name` from its text `value`: any option of the core's
+/// option table ("endpoint", "network", "connect_timeout_ms", "max_attempts",
+/// "allow_insecure_http", "root_certificates_pem", ...; the typed
+/// `cloudsso_config_set_<name>` functions set the same options). Numbers are
+/// decimal text, durations whole milliseconds, booleans "true"/"false".
+///
+/// The value is parsed and checked now: an unknown name or a bad value gives
+/// `CLOUDSSO_INVALID_ARGUMENT`, and the error (written to `*err` unless `err`
+/// is NULL) names the option in `cloudsso_error_field` and states the rule.
+/// Rules that involve several options (an http endpoint) are checked by
+/// `cloudsso_client_new`. Both strings are copied. On failure the config is
+/// unchanged.
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set(
+    cfg: *mut cloudsso_config,
+    name: *const c_char,
+    value: *const c_char,
+    err: *mut *mut cloudsso_error,
+) -> cloudsso_status {
+    set_or_report(cfg, err, |b| {
+        let name = utf8_arg(name, "name")?;
+        let value = utf8_arg(value, "value")?;
+        Ok(b.option(name, value)?)
+    })
+}
+
+/// A typed setter that forwards text to the option table.
+fn set_text(
+    cfg: *mut cloudsso_config,
+    name: &'static str,
+    value: *const c_char,
+) -> cloudsso_status {
+    set(cfg, |b| Ok(b.option(name, utf8_arg(value, name)?)?))
 }
 
 /// Creates a config with every option at its default (region cn-shanghai,
@@ -173,13 +220,7 @@ pub extern "C" fn cloudsso_config_set_signature_version(
     cfg: *mut cloudsso_config,
     version: *const c_char,
 ) -> cloudsso_status {
-    set(cfg, |b| {
-        let text = utf8_arg(version, "signature_version")?;
-        let version = SignatureVersion::parse(text).ok_or_else(|| {
-            cloudsso_error::invalid_argument("signature_version", "must be \"v1\" or \"v3\"")
-        })?;
-        Ok(b.signature_version(version))
-    })
+    set_text(cfg, "signature_version", version)
 }
 
 /// Sets the client-side rate limit in calls per second, shared by every thread
@@ -214,13 +255,26 @@ pub extern "C" fn cloudsso_config_set_retry_unknown_outcome_for_generated(
     set(cfg, |b| Ok(b.retry_unknown_outcome_for_generated(retry)))
 }
 
-/// Trusts the certificates in this PEM text (length `len` bytes, no NUL needed)
-/// instead of the built-in roots, for private endpoints and test servers with
-/// their own certificate authority. The bytes are copied.
+/// Trusts exactly the certificates in this PEM text (length `len` bytes, no
+/// NUL needed), replacing the built-in roots, for private endpoints and test
+/// servers with their own certificate authority. A second call replaces the
+/// first. The bytes are copied.
 ///
-/// Returns `CLOUDSSO_INVALID_ARGUMENT` (field "root_certificates") when the text
-/// holds no PEM CERTIFICATE block, or `CLOUDSSO_NULL_ARGUMENT`; the config is
-/// then unchanged.
+/// Returns `CLOUDSSO_INVALID_ARGUMENT` (field "root_certificates_pem") when
+/// the text holds no PEM CERTIFICATE block, or `CLOUDSSO_NULL_ARGUMENT`; the
+/// config is then unchanged.
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_root_certificates_pem(
+    cfg: *mut cloudsso_config,
+    pem: *const u8,
+    len: usize,
+) -> cloudsso_status {
+    set(cfg, |b| Ok(b.root_certificates_pem(pem_arg(pem, len)?)?))
+}
+
+/// Deprecated alias of `cloudsso_config_set_root_certificates_pem` (the
+/// certificates replace the built-in roots; they are not added to them).
+/// Unlike the new name, a second call adds to the first call's certificates.
 #[unsafe(no_mangle)]
 pub extern "C" fn cloudsso_config_add_root_certificates_pem(
     cfg: *mut cloudsso_config,
@@ -228,12 +282,79 @@ pub extern "C" fn cloudsso_config_add_root_certificates_pem(
     len: usize,
 ) -> cloudsso_status {
     set(cfg, |b| {
-        if pem.is_null() {
-            return Err(cloudsso_error::null_argument("pem"));
-        }
-        // SAFETY: the caller passes `len` readable bytes at `pem`.
-        let bytes = unsafe { std::slice::from_raw_parts(pem, len) };
         #[allow(deprecated)] // this C name is itself the deprecated alias
-        Ok(b.add_root_certificates_pem(bytes)?)
+        Ok(b.add_root_certificates_pem(pem_arg(pem, len)?)?)
+    })
+}
+
+/// Borrows `len` bytes at `pem` for the call.
+fn pem_arg<'a>(pem: *const u8, len: usize) -> Result<&'a [u8], Box<cloudsso_error>> {
+    if pem.is_null() {
+        return Err(cloudsso_error::null_argument("pem"));
+    }
+    // SAFETY: the caller passes `len` readable bytes at `pem`.
+    Ok(unsafe { std::slice::from_raw_parts(pem, len) })
+}
+
+/// Sets the network of the default endpoint: "public" (default) or "vpc"
+/// (cloudsso-vpc.REGION.aliyuncs.com).
+///
+/// Returns `CLOUDSSO_INVALID_ARGUMENT` for any other value, or
+/// `CLOUDSSO_NULL_ARGUMENT` / `CLOUDSSO_INVALID_UTF8`; the config is then unchanged.
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_network(
+    cfg: *mut cloudsso_config,
+    network: *const c_char,
+) -> cloudsso_status {
+    set_text(cfg, "network", network)
+}
+
+/// Sets the access key id alone (`cloudsso_config_set_access_key` sets id,
+/// secret and token at once); `cloudsso_client_new` requires the secret too.
+/// The string is copied.
+///
+/// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_access_key_id(
+    cfg: *mut cloudsso_config,
+    access_key_id: *const c_char,
+) -> cloudsso_status {
+    set_text(cfg, "access_key_id", access_key_id)
+}
+
+/// Sets the access key secret alone; `cloudsso_client_new` requires the id
+/// too. The string is copied; the copy is wiped when the config is freed.
+///
+/// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_access_key_secret(
+    cfg: *mut cloudsso_config,
+    access_key_secret: *const c_char,
+) -> cloudsso_status {
+    set_text(cfg, "access_key_secret", access_key_secret)
+}
+
+/// Sets the STS security token that goes with a temporary access key. The
+/// string is copied; the copy is wiped when the config is freed.
+///
+/// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_security_token(
+    cfg: *mut cloudsso_config,
+    security_token: *const c_char,
+) -> cloudsso_status {
+    set_text(cfg, "security_token", security_token)
+}
+
+/// Sets how many calls may go at once after a pause (default 10; at least 1).
+///
+/// Returns `CLOUDSSO_INVALID_ARGUMENT` for 0 (config unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_rate_limit_burst(
+    cfg: *mut cloudsso_config,
+    burst: u32,
+) -> cloudsso_status {
+    set(cfg, |b| {
+        Ok(b.option("rate_limit_burst", &burst.to_string())?)
     })
 }

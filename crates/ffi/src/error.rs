@@ -25,6 +25,7 @@ pub struct cloudsso_error {
     http_status: u16,
     attempts: u32,
     outcome_unknown: bool,
+    clock_skew_ms: i64,
 }
 
 /// A failed call on its way to C.
@@ -58,6 +59,7 @@ impl cloudsso_error {
             http_status: 0,
             attempts: 0,
             outcome_unknown: false,
+            clock_skew_ms: -1,
         })
     }
 
@@ -129,6 +131,7 @@ impl cloudsso_error {
             http_status: 0,
             attempts: 0,
             outcome_unknown: false,
+            clock_skew_ms: -1,
         })
     }
 
@@ -154,6 +157,9 @@ impl From<core_client::Error> for Failure {
             http_status: e.http_status().unwrap_or(0),
             attempts: e.attempts(),
             outcome_unknown: e.is_outcome_unknown(),
+            clock_skew_ms: e
+                .clock_skew()
+                .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
         })
     }
 }
@@ -248,6 +254,14 @@ pub extern "C" fn cloudsso_error_attempts(err: *const cloudsso_error) -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn cloudsso_error_outcome_unknown(err: *const cloudsso_error) -> bool {
     read(err, false, |e| e.outcome_unknown)
+}
+
+/// For timestamp errors: how far this machine's clock is from the service's,
+/// in milliseconds (measured from the service's `Date` header); -1 when no
+/// skew was measured.
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_error_clock_skew_ms(err: *const cloudsso_error) -> i64 {
+    read(err, -1, |e| e.clock_skew_ms)
 }
 
 /// Releases an error. NULL is a no-op. Every string obtained from `err`
