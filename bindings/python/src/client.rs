@@ -1,15 +1,19 @@
 //! The native client: converts Python arguments, then calls the core with the
 //! GIL released so other Python threads keep running during the network call.
+//!
+//! The constructor's keyword arguments are the core's option table
+//! (`cloudsso::options::OPTIONS`): each keyword is a row's name (durations
+//! without `_ms`, in float seconds), and its value goes to the core as text,
+//! so the core parses and checks it with the same rules and words as every
+//! other front door.
 
-use crate::completions;
 use crate::errors::{invalid_argument, to_py_err};
 use crate::result::ResetUserPasswordResult;
-use crate::workers;
-use cloudsso::{ResetUserPasswordRequest, SignatureVersion};
-use pyo3::exceptions::PyRuntimeError;
+use cloudsso::ResetUserPasswordRequest;
+use cloudsso::options::{OPTIONS, OptionKind, OptionSpec};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
-use std::time::Duration;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
 /// A CloudSSO client; `cloudsso.Client` (Python) adds the async method.
 /// Thread-safe: one client may be shared by many threads.
@@ -20,82 +24,27 @@ pub struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
-    /// Builds a client; no network I/O. With no key given, credentials come from
-    /// `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `_SECURITY_TOKEN`.
+    /// Builds a client from keyword options; no network I/O. With no key
+    /// given, credentials come from `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET`
+    /// / `_SECURITY_TOKEN`. A keyword set to `None` keeps the default.
     #[new]
-    #[pyo3(signature = (
-        *,
-        region = None,
-        endpoint = None,
-        access_key_id = None,
-        access_key_secret = None,
-        security_token = None,
-        connect_timeout = None,
-        read_timeout = None,
-        max_attempts = None,
-        user_agent = None,
-        allow_insecure_http = false,
-        signature_version = "v1",
-        rate_limit_per_second = None,
-        retry_unknown_outcome_for_generated = false,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        region: Option<String>,
-        endpoint: Option<String>,
-        access_key_id: Option<String>,
-        access_key_secret: Option<String>,
-        security_token: Option<String>,
-        connect_timeout: Option<f64>,
-        read_timeout: Option<f64>,
-        max_attempts: Option<i64>,
-        user_agent: Option<String>,
-        allow_insecure_http: bool,
-        signature_version: &str,
-        rate_limit_per_second: Option<i64>,
-        retry_unknown_outcome_for_generated: bool,
-    ) -> PyResult<Self> {
-        let version: SignatureVersion = signature_version.parse().map_err(|e| to_py_err(py, &e))?;
-        let mut builder = cloudsso::Client::builder()
-            .allow_insecure_http(allow_insecure_http)
-            .signature_version(version)
-            .retry_unknown_outcome_for_generated(retry_unknown_outcome_for_generated);
-        if let Some(region) = region {
-            builder = builder.region(region);
-        }
-        if let Some(endpoint) = endpoint {
-            builder = builder.endpoint(endpoint);
-        }
-        // Any key part given means explicit keys; a missing part is then reported
-        // by the core's own check instead of silently falling back to the environment.
-        if access_key_id.is_some() || access_key_secret.is_some() || security_token.is_some() {
-            builder = builder.access_key(
-                access_key_id.unwrap_or_default(),
-                access_key_secret.unwrap_or_default(),
-            );
-            if let Some(token) = security_token {
-                builder = builder.security_token(token);
+    #[pyo3(signature = (**options))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut builder = cloudsso::Client::builder();
+        for (key, value) in options.into_iter().flatten() {
+            let key: String = key.extract()?;
+            let Some(spec) = OPTIONS.iter().find(|s| s.python_keyword() == key) else {
+                return Err(PyTypeError::new_err(format!(
+                    "Client() got an unexpected keyword argument '{key}'"
+                )));
+            };
+            if value.is_none() {
+                continue;
             }
-        }
-        if let Some(seconds) = connect_timeout {
-            builder = builder.connect_timeout(duration(seconds));
-        }
-        if let Some(seconds) = read_timeout {
-            builder = builder.read_timeout(duration(seconds));
-        }
-        if let Some(attempts) = max_attempts {
-            // Out of u32 range becomes 0, which the core rejects with its own message.
-            builder = builder.max_attempts(u32::try_from(attempts).unwrap_or(0));
-        }
-        if let Some(suffix) = user_agent {
-            builder = builder.user_agent(suffix);
-        }
-        if let Some(rate) = rate_limit_per_second {
-            let rate = u32::try_from(rate).map_err(|_| {
-                invalid_argument(py, "rate_limit_per_second", "must be 0 (off) to 4294967295")
-            })?;
-            builder = builder.rate_limit_per_second(rate);
+            let text = option_text(py, spec, &value)?;
+            builder = builder
+                .option(spec.name, &text)
+                .map_err(|e| to_py_err(py, &e))?;
         }
         let inner = builder.build().map_err(|e| to_py_err(py, &e))?;
         Ok(NativeClient { inner })
@@ -139,58 +88,6 @@ impl NativeClient {
             .map_err(|e| to_py_err(py, &e))
     }
 
-    /// The engine of `Client.reset_user_password_async`: validates now (so bad
-    /// input raises before anything is queued), runs the call on a native
-    /// worker thread, then hands it to `complete(future, result, error)` on
-    /// the loop: through `target` if it is a `Completions` channel, else with
-    /// `target.call_soon_threadsafe` (`target` is then the event loop).
-    #[pyo3(signature = (
-        target,
-        future,
-        complete,
-        directory_id,
-        user_id,
-        password = None,
-        generate_random_password = None,
-        require_password_reset_for_next_login = None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn _start_reset(
-        &self,
-        py: Python<'_>,
-        target: Bound<'_, PyAny>,
-        future: Py<PyAny>,
-        complete: Py<PyAny>,
-        directory_id: String,
-        user_id: String,
-        password: Option<String>,
-        generate_random_password: Option<bool>,
-        require_password_reset_for_next_login: Option<bool>,
-    ) -> PyResult<()> {
-        let request = build_request(
-            directory_id,
-            user_id,
-            password,
-            generate_random_password,
-            require_password_reset_for_next_login,
-        );
-        request.validate().map_err(|e| to_py_err(py, &e))?;
-        crate::logging::sample_level(py);
-        let deliver = completions::Delivery::for_target(target, complete);
-        let client = self.inner.clone();
-        let job = move || {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                client.reset_user_password(&request)
-            }))
-            .ok();
-            drop(request);
-            deliver.deliver(future, outcome);
-        };
-        workers::submit(Box::new(job)).map_err(|e| {
-            PyRuntimeError::new_err(format!("cloudsso: could not start a worker thread: {e}"))
-        })
-    }
-
     /// Shows the endpoint only: never a key, secret or token.
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let name = slf.get_type().qualname()?;
@@ -220,12 +117,63 @@ fn build_request(
     request
 }
 
-/// Seconds as a `Duration`; a value no `Duration` can hold (negative, NaN,
-/// infinite) becomes one the core rejects with its own message for the field.
-fn duration(seconds: f64) -> Duration {
-    Duration::try_from_secs_f64(seconds).unwrap_or(if seconds > 0.0 {
-        Duration::MAX
-    } else {
-        Duration::ZERO
-    })
+/// The text the core's option table reads for a Python value of `spec`'s
+/// kind; a value of the wrong type is a `TypeError` naming `Client`.
+fn option_text(py: Python<'_>, spec: &OptionSpec, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let keyword = spec.python_keyword();
+    let wrong_type = |wanted: &str| {
+        PyTypeError::new_err(format!(
+            "Client() argument '{keyword}' must be {wanted}, not {}",
+            value
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    };
+    match spec.kind {
+        OptionKind::Bool => {
+            let flag = value.cast::<PyBool>().map_err(|_| wrong_type("bool"))?;
+            Ok(flag.is_true().to_string())
+        }
+        OptionKind::Integer { .. } => {
+            if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+                return Err(wrong_type("int"));
+            }
+            Ok(value.str()?.to_string())
+        }
+        OptionKind::Milliseconds { min, max } => {
+            // Seconds, as a float or an int; the core takes whole milliseconds.
+            if value.is_instance_of::<PyBool>()
+                || !(value.is_instance_of::<PyFloat>() || value.is_instance_of::<PyInt>())
+            {
+                return Err(wrong_type("float"));
+            }
+            let seconds: f64 = value.extract()?;
+            let ms = (seconds * 1000.0).round();
+            if !ms.is_finite() || ms < min as f64 || ms > max as f64 {
+                let rule = format!(
+                    "must be a number of seconds from {} to {}",
+                    min as f64 / 1000.0,
+                    max as f64 / 1000.0
+                );
+                return Err(invalid_argument(py, keyword, &rule));
+            }
+            Ok((ms as u64).to_string())
+        }
+        OptionKind::Pem => {
+            if let Ok(bytes) = value.cast::<PyBytes>() {
+                return String::from_utf8(bytes.as_bytes().to_vec())
+                    .map_err(|_| invalid_argument(py, spec.name, "must be PEM text"));
+            }
+            let text = value
+                .cast::<PyString>()
+                .map_err(|_| wrong_type("str or bytes"))?;
+            Ok(text.to_cow()?.into_owned())
+        }
+        _ => {
+            let text = value.cast::<PyString>().map_err(|_| wrong_type("str"))?;
+            Ok(text.to_cow()?.into_owned())
+        }
+    }
 }

@@ -47,8 +47,9 @@ fn build<'py>(py: Python<'py>, e: &cloudsso::Error) -> PyResult<Bound<'py, PyAny
     exception.setattr("attempts", e.attempts())?;
     exception.setattr("outcome_unknown", e.is_outcome_unknown())?;
     exception.setattr(
-        "clock_skew_seconds",
-        e.clock_skew().map(|d| d.as_secs_f64()),
+        "clock_skew_ms",
+        e.clock_skew()
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
     )?;
     Ok(exception)
 }

@@ -62,8 +62,8 @@ impl Log for PythonLogger {
             // Not wanted when this call started: dropped without taking the GIL.
             return;
         }
-        // The gate: during interpreter exit the record is dropped, not a crash.
-        crate::gate::attach(|py| {
+        // During interpreter exit the record is dropped, not a crash.
+        Python::try_attach(|py| {
             if let Err(error) = emit(py, level, record) {
                 // A failing handler must not turn into a failed password reset.
                 error.write_unraisable(py, None);

@@ -188,28 +188,3 @@ def test_the_interpreter_exits_cleanly_right_after_async_calls(emulator: Emulato
             [sys.executable, "-c", EXIT_RIGHT_AFTER_ASYNC_CALLS, *args], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
-
-
-def test_loops_that_cannot_watch_a_socket_complete_through_call_soon_threadsafe(
-    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As on Windows' proactor loop: no completion channel, workers attach instead.
-    from cloudsso import _client, _cloudsso
-
-    monkeypatch.delattr(_cloudsso, "Completions", raising=False)
-    client = emulator.client(rate_limit_per_second=0)
-
-    async def scenario() -> None:
-        results = await asyncio.gather(
-            *(
-                client.reset_user_password_async(emulator.directory_id, emulator.user_id, generate_random_password=True)
-                for _ in range(20)
-            )
-        )
-        assert all(r.new_password for r in results)
-        with pytest.raises(cloudsso.ServiceError):
-            await client.reset_user_password_async(emulator.directory_id, "u-doesnotexist0", generate_random_password=True)
-        assert _client._channels is not None
-        assert _client._channels[asyncio.get_running_loop()] is None
-
-    asyncio.run(scenario())

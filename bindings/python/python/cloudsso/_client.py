@@ -2,71 +2,49 @@
 
 from __future__ import annotations
 
-from . import _cloudsso
-from ._cloudsso import ASYNC_WORKERS, NativeClient, ResetUserPasswordResult
+import os
 
-# Importing typing or asyncio would be most of this package's import time, so
-# neither is imported here: annotations are strings (see the __future__ import)
-# whose names only type checkers import (mypy reads this idiom as
-# typing.TYPE_CHECKING), and the async method imports asyncio on first use.
+from ._cloudsso import NativeClient, ResetUserPasswordResult
+
+# Importing typing, asyncio or concurrent.futures would be most of this
+# package's import time, so none is imported here: annotations are strings
+# (see the __future__ import) whose names only type checkers import (mypy
+# reads this idiom as typing.TYPE_CHECKING), and the async method imports what
+# it needs on first use.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import asyncio
-    import weakref
-    from typing import Optional, Union
-
-    from ._cloudsso import Completions
+    from concurrent.futures import ThreadPoolExecutor
+    from typing import Optional
 
 __all__ = ["ASYNC_WORKERS", "Client"]
 
+#: Calls that may wait on the network at once from ``reset_user_password_async``
+#: (threads of the executor); more are queued.
+ASYNC_WORKERS = 64
 
-def _complete(
-    future: asyncio.Future[ResetUserPasswordResult],
-    result: Optional[ResetUserPasswordResult],
-    error: Optional[BaseException],
-) -> None:
-    """Runs on the event loop when a native call ends; a cancelled await drops it."""
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)  # type: ignore[arg-type]
+_executor: Optional[ThreadPoolExecutor] = None
+_executor_pid = 0
 
 
-#: Each event loop's completion channel (``None``: the loop cannot watch a
-#: socket, so calls complete through ``call_soon_threadsafe``).
-_channels: Optional[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[Completions]]] = None
+def _async_executor() -> ThreadPoolExecutor:
+    """The module's executor, made on first use and again in a forked child,
+    which inherits the parent's executor but none of its threads."""
+    global _executor, _executor_pid
+    if _executor is None or _executor_pid != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor
 
-
-def _completion_target(loop: asyncio.AbstractEventLoop) -> Union[Completions, asyncio.AbstractEventLoop]:
-    """Where the native side sends this loop's finished calls: its channel, made
-    on first use (worker threads then never take the GIL), or the loop itself."""
-    global _channels
-    if _channels is None:
-        import weakref
-
-        _channels = weakref.WeakKeyDictionary()
-    if loop in _channels:
-        return _channels[loop] or loop
-    channel: Optional[Completions] = None
-    completions = getattr(_cloudsso, "Completions", None)  # Unix only
-    if completions is not None:
-        channel = completions(_complete)
-        try:
-            loop.add_reader(channel.fileno(), channel.drain)
-        except NotImplementedError:  # the proactor loop on Windows
-            channel = None
-    _channels[loop] = channel
-    return channel or loop
+        _executor = ThreadPoolExecutor(max_workers=ASYNC_WORKERS, thread_name_prefix="cloudsso-async")
+        _executor_pid = os.getpid()
+    return _executor
 
 
 class Client(NativeClient):
     """A CloudSSO client. Cheap to share: thread-safe, reuses connections.
 
-    Every option is keyword-only; see ``docs/PYTHON.md``. With no access key
-    given, credentials come from ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
-    ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``.
+    Every option is keyword-only and comes from the core's option table; see
+    ``docs/PYTHON.md``. With no access key given, credentials come from
+    ``ALIBABA_CLOUD_ACCESS_KEY_ID``, ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and
+    ``ALIBABA_CLOUD_SECURITY_TOKEN``.
     """
 
     __slots__ = ()
@@ -81,22 +59,20 @@ class Client(NativeClient):
         generate_random_password: Optional[bool] = None,
         require_password_reset_for_next_login: Optional[bool] = None,
     ) -> ResetUserPasswordResult:
-        """``reset_user_password`` without blocking the event loop: bad input
-        raises at once; the call runs on a native thread (no GIL held) and
-        completes the awaited future on this loop, woken through a socket it
-        watches. Many may be in flight."""
+        """``reset_user_password`` without blocking the event loop: the call
+        runs on a thread of a thread-pool executor (``loop.run_in_executor``),
+        with the GIL released while it waits on the network. Many may be in
+        flight. Cancelling the await abandons the result; a call already sent
+        still completes on its thread."""
         import asyncio
+        import functools
 
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[ResetUserPasswordResult] = loop.create_future()
-        self._start_reset(
-            _completion_target(loop),
-            future,
-            _complete,
+        call = functools.partial(
+            self.reset_user_password,
             directory_id,
             user_id,
-            password,
-            generate_random_password,
-            require_password_reset_for_next_login,
+            password=password,
+            generate_random_password=generate_random_password,
+            require_password_reset_for_next_login=require_password_reset_for_next_login,
         )
-        return await future
+        return await asyncio.get_running_loop().run_in_executor(_async_executor(), call)

@@ -1,31 +1,35 @@
 """Type stubs for the native module ``cloudsso._cloudsso``."""
 
-from typing import Any, Callable, Optional, final
+from typing import Optional, Union, final
 
 from typing_extensions import Self
 
-__all__ = ["ASYNC_WORKERS", "Completions", "NativeClient", "ResetUserPasswordResult", "__version__"]
+__all__ = ["NativeClient", "ResetUserPasswordResult", "__version__"]
 
 __version__: str
-ASYNC_WORKERS: int
 
 class NativeClient:
+    # One keyword per row of the core's option table (cloudsso::options::OPTIONS);
+    # durations in float seconds, without `_ms`. None keeps the default.
     def __new__(
         cls,
         *,
-        region: Optional[str] = None,
         endpoint: Optional[str] = None,
+        region: Optional[str] = None,
+        network: Optional[str] = None,
         access_key_id: Optional[str] = None,
         access_key_secret: Optional[str] = None,
         security_token: Optional[str] = None,
         connect_timeout: Optional[float] = None,
         read_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
+        retry_unknown_outcome_for_generated: Optional[bool] = None,
         user_agent: Optional[str] = None,
-        allow_insecure_http: bool = False,
-        signature_version: str = "v1",
+        allow_insecure_http: Optional[bool] = None,
+        signature_version: Optional[str] = None,
         rate_limit_per_second: Optional[int] = None,
-        retry_unknown_outcome_for_generated: bool = False,
+        rate_limit_burst: Optional[int] = None,
+        root_certificates_pem: Optional[Union[str, bytes]] = None,
     ) -> Self: ...
     @property
     def endpoint(self) -> str: ...
@@ -38,17 +42,6 @@ class NativeClient:
         generate_random_password: Optional[bool] = None,
         require_password_reset_for_next_login: Optional[bool] = None,
     ) -> "ResetUserPasswordResult": ...
-    def _start_reset(
-        self,
-        target: object,
-        future: object,
-        complete: Callable[[Any, Optional["ResetUserPasswordResult"], Optional[BaseException]], None],
-        directory_id: str,
-        user_id: str,
-        password: Optional[str] = None,
-        generate_random_password: Optional[bool] = None,
-        require_password_reset_for_next_login: Optional[bool] = None,
-    ) -> None: ...
 
 @final
 class ResetUserPasswordResult:
@@ -56,14 +49,3 @@ class ResetUserPasswordResult:
     def new_password(self) -> Optional[str]: ...
     @property
     def request_id(self) -> str: ...
-
-@final
-class Completions:
-    """One event loop's completion channel (Unix only)."""
-
-    def __new__(
-        cls,
-        complete: Callable[[Any, Optional[ResetUserPasswordResult], Optional[BaseException]], None],
-    ) -> Self: ...
-    def fileno(self) -> int: ...
-    def drain(self) -> None: ...

@@ -51,8 +51,19 @@ class CloudSSOError(Exception):
     host_id: Optional[str] = None
     #: The service's Recommend (usually a diagnosis link), when it sent one.
     recommend: Optional[str] = None
-    #: The clock skew measured from the service's Date header, for timestamp errors.
-    clock_skew_seconds: Optional[float] = None
+    #: For timestamp errors: how far this machine's clock is from the service's,
+    #: in milliseconds, measured from the service's Date header.
+    clock_skew_ms: Optional[int] = None
+
+    @property
+    def clock_skew_seconds(self) -> Optional[float]:
+        """Deprecated: ``clock_skew_ms / 1000``; use ``clock_skew_ms``."""
+        import warnings
+
+        warnings.warn(
+            "CloudSSOError.clock_skew_seconds is deprecated; use clock_skew_ms", DeprecationWarning, stacklevel=2
+        )
+        return None if self.clock_skew_ms is None else self.clock_skew_ms / 1000
 
 
 class ValidationError(CloudSSOError, ValueError):
