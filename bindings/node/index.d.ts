@@ -1,5 +1,7 @@
 // Types of the npm package `cloudsso` (hand-written for index.js; the native
 // layer's generated types are in native.d.ts). Reviewed like code.
+// ClientOptions has one field per row of the core's option table
+// (cloudsso::options::OPTIONS, camelCase); the parity test checks it.
 
 /** Options of a {@link Client}. Every option is optional. */
 export interface ClientOptions {
@@ -29,6 +31,12 @@ export interface ClientOptions {
   rateLimitPerSecond?: number
   /** Also retry generated-password calls whose outcome is unknown (default false). */
   retryUnknownOutcomeForGenerated?: boolean
+  /** Network of the default endpoint: 'public' (default) or 'vpc' (`cloudsso-vpc.REGION.aliyuncs.com`). */
+  network?: 'public' | 'vpc'
+  /** Calls allowed at once after a pause (default 10; at least 1). */
+  rateLimitBurst?: number
+  /** PEM certificates to trust instead of the built-in roots (private endpoints, test servers). */
+  rootCertificatesPem?: string
 }
 
 /** The parameters of one `ResetUserPassword` call. Exactly one of `password` and `generateRandomPassword: true`. */

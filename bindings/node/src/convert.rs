@@ -3,26 +3,9 @@
 
 use crate::failure::Failure;
 use crate::input::Fields;
-use cloudsso::{Client, ResetUserPasswordRequest, SignatureVersion};
+use cloudsso::options::OPTIONS;
+use cloudsso::{Client, ResetUserPasswordRequest};
 use napi::bindgen_prelude::Unknown;
-use std::time::Duration;
-
-/// The names `new Client(options)` reads.
-const CLIENT_OPTIONS: [&str; 13] = [
-    "region",
-    "endpoint",
-    "accessKeyId",
-    "accessKeySecret",
-    "securityToken",
-    "connectTimeoutMs",
-    "readTimeoutMs",
-    "maxAttempts",
-    "userAgent",
-    "allowInsecureHttp",
-    "signatureVersion",
-    "rateLimitPerSecond",
-    "retryUnknownOutcomeForGenerated",
-];
 
 /// The names `resetUserPassword(request)` reads.
 const REQUEST_FIELDS: [&str; 5] = [
@@ -33,55 +16,20 @@ const REQUEST_FIELDS: [&str; 5] = [
     "requirePasswordResetForNextLogin",
 ];
 
-/// Builds a client from `new Client(options)`.
+/// Builds a client from `new Client(options)`: each field is a row of the
+/// core's option table in camelCase (`connectTimeoutMs`), and its value goes
+/// to the core as text, so the core checks it with its own rule and words.
 pub fn client(options: Option<Unknown<'_>>) -> Result<Client, Failure> {
     let mut builder = Client::builder();
     let Some(o) = Fields::read(options, "options", true)? else {
         return Ok(builder.build()?);
     };
-    o.only(&CLIENT_OPTIONS)?;
-    if let Some(region) = o.string("region")? {
-        builder = builder.region(region);
-    }
-    if let Some(endpoint) = o.string("endpoint")? {
-        builder = builder.endpoint(endpoint);
-    }
-    let id = o.string("accessKeyId")?;
-    let secret = o.string("accessKeySecret")?;
-    if id.is_some() || secret.is_some() {
-        // Half a key is passed on as given so the core names the missing half.
-        builder = builder.access_key(id.unwrap_or_default(), secret.unwrap_or_default());
-    }
-    if let Some(token) = o.string("securityToken")? {
-        builder = builder.security_token(token);
-    }
-    if let Some(ms) = o.whole_number("connectTimeoutMs")? {
-        builder = builder.connect_timeout(Duration::from_millis(ms));
-    }
-    if let Some(ms) = o.whole_number("readTimeoutMs")? {
-        builder = builder.read_timeout(Duration::from_millis(ms));
-    }
-    if let Some(n) = o.whole_number("maxAttempts")? {
-        builder = builder.max_attempts(saturate(n));
-    }
-    if let Some(suffix) = o.string("userAgent")? {
-        builder = builder.user_agent(suffix);
-    }
-    if let Some(allow) = o.boolean("allowInsecureHttp")? {
-        builder = builder.allow_insecure_http(allow);
-    }
-    if let Some(version) = o.string("signatureVersion")? {
-        let version = SignatureVersion::parse(&version).ok_or(Failure::argument(
-            "signatureVersion",
-            "must be 'v1' or 'v3'",
-        ))?;
-        builder = builder.signature_version(version);
-    }
-    if let Some(n) = o.whole_number("rateLimitPerSecond")? {
-        builder = builder.rate_limit_per_second(saturate(n));
-    }
-    if let Some(retry) = o.boolean("retryUnknownOutcomeForGenerated")? {
-        builder = builder.retry_unknown_outcome_for_generated(retry);
+    let fields: Vec<String> = OPTIONS.iter().map(|spec| spec.node_field()).collect();
+    o.only(&fields.iter().map(String::as_str).collect::<Vec<_>>())?;
+    for (spec, field) in OPTIONS.iter().zip(&fields) {
+        if let Some(text) = o.option_text(field, spec.kind)? {
+            builder = builder.option(spec.name, &text)?;
+        }
     }
     Ok(builder.build()?)
 }
@@ -106,8 +54,4 @@ pub fn request(value: Option<Unknown<'_>>) -> Result<ResetUserPasswordRequest, F
         request = request.require_password_reset_for_next_login(require);
     }
     Ok(request)
-}
-
-fn saturate(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -3,6 +3,7 @@
 //! because it may be a password or a secret.
 
 use crate::failure::Failure;
+use cloudsso::options::OptionKind;
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
 
@@ -50,7 +51,7 @@ impl<'e> Fields<'e> {
     }
 
     /// The property, or `None` when it is missing, `undefined` or `null`.
-    fn get(&self, name: &'static str) -> Result<Option<Unknown<'e>>, Failure> {
+    fn get(&self, name: &str) -> Result<Option<Unknown<'e>>, Failure> {
         let value: Unknown<'e> = self.object.get_named_property(name)?;
         Ok(match value.get_type()? {
             ValueType::Undefined | ValueType::Null => None,
@@ -78,21 +79,33 @@ impl<'e> Fields<'e> {
         }
     }
 
-    /// A whole, non-negative number property (saturated at `u64::MAX`; the
-    /// core checks the actual range and reports it).
-    pub fn whole_number(&self, name: &'static str) -> Result<Option<u64>, Failure> {
-        const RULE: &str = "must be a whole number, 0 or more";
-        match self.get(name)? {
-            None => Ok(None),
-            Some(v) if v.get_type()? == ValueType::Number => {
+    /// An option of the core's table as the text the core parses: strings as
+    /// given, booleans as `true`/`false`, numbers in decimal (a fraction or a
+    /// negative number is passed on for the core to refuse with its rule).
+    pub fn option_text(&self, name: &str, kind: OptionKind) -> Result<Option<String>, Failure> {
+        let Some(v) = self.get(name)? else {
+            return Ok(None);
+        };
+        let ty = v.get_type()?;
+        let text = match kind {
+            OptionKind::Bool if ty == ValueType::Boolean => v.coerce_to_bool()?.to_string(),
+            OptionKind::Bool => return Err(Failure::argument(name, "must be a boolean")),
+            OptionKind::Integer { .. } | OptionKind::Milliseconds { .. }
+                if ty == ValueType::Number =>
+            {
                 let n = v.coerce_to_number()?.get_double()?;
-                if n.is_finite() && n >= 0.0 && n.fract() == 0.0 {
-                    Ok(Some(n as u64))
+                if n.is_finite() && n.fract() == 0.0 {
+                    format!("{n:.0}")
                 } else {
-                    Err(Failure::argument(name, RULE))
+                    n.to_string()
                 }
             }
-            Some(_) => Err(Failure::argument(name, RULE)),
-        }
+            OptionKind::Integer { .. } | OptionKind::Milliseconds { .. } => {
+                return Err(Failure::argument(name, "must be a number"));
+            }
+            _ if ty == ValueType::String => v.coerce_to_string()?.into_utf8()?.into_owned()?,
+            _ => return Err(Failure::argument(name, "must be a string")),
+        };
+        Ok(Some(text))
     }
 }
