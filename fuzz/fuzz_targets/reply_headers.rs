@@ -14,7 +14,7 @@
 //! * request id, location and content type come back exactly as sent.
 #![no_main]
 
-use cloudsso::fuzzing::{HeaderMap, HeaderName, HeaderValue, ReplyHeaders};
+use cloudsso::unstable::{HeaderMap, HeaderName, HeaderValue, ReplyHeaders};
 use fuzz_support::Input;
 use libfuzzer_sys::fuzz_target;
 use std::time::Duration;

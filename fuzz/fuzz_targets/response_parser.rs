@@ -23,7 +23,7 @@
 #![no_main]
 
 use cloudsso::ErrorKind;
-use cloudsso::fuzzing::{ReplyHeaders, encoded_forms, interpret, interpret_scrubbed};
+use cloudsso::unstable::{ReplyHeaders, encoded_forms, interpret, interpret_scrubbed};
 use fuzz_support::Input;
 use fuzz_support::reference::{imf_fixdate, json_string, xml_escape};
 use libfuzzer_sys::fuzz_target;

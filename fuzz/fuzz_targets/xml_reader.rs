@@ -9,7 +9,7 @@
 //! * text without `&` comes back verbatim.
 #![no_main]
 
-use cloudsso::fuzzing::element_text;
+use cloudsso::unstable::element_text;
 use fuzz_support::Input;
 use fuzz_support::reference::xml_escape;
 use libfuzzer_sys::fuzz_target;

@@ -7,7 +7,7 @@
 //! codes, and no secret in any agreed encoding in anything printed (the CLI's and the
 //! emulator's own output). Nothing here contacts an address other than loopback.
 
-use cloudsso::fuzzing::encoded_forms;
+use cloudsso::unstable::encoded_forms;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -5,7 +5,7 @@
 //! a result that cannot be written (closed pipe, full disk) exits with the
 //! local I/O code and says on stderr that the password WAS changed.
 
-use cloudsso::fuzzing::encoded_forms;
+use cloudsso::unstable::encoded_forms;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -4,12 +4,12 @@
 //! calls over loopback (against a bare keep-alive server, which measures the
 //! client, and against the emulator, which measures the pair).
 //!
-//! Run with `cargo bench -p cloudsso --features fuzzing`; `-- --test` runs every
+//! Run with `cargo bench -p cloudsso --features unstable`; `-- --test` runs every
 //! benchmark once, as the smoke test does. The cross-language comparison lives in
 //! `bench/` (see BENCHMARKS.md).
 
-use cloudsso::fuzzing::{AttemptStamp, ReplyHeaders, interpret, redact_secrets, sign};
 use cloudsso::signing::{self, v1, v3};
+use cloudsso::unstable::{AttemptStamp, ReplyHeaders, interpret, redact_secrets, sign};
 use cloudsso::{Client, Credentials, ResetUserPasswordRequest, SignatureVersion};
 use cloudsso_emulator::{Emulator, EmulatorConfig, ThrottleRates};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -40,36 +40,48 @@
 //! aliyun CLI's config.json, credentials.ini, the ECS instance role, a credentials URI; see
 //! [`credentials`]); [`ClientBuilder::profile`] picks a profile.
 //!
-//! Modules, one concern each: [`model`] (request and response), [`validation`],
-//! [`signing`] (V1 and V3), [`credentials`] (the chain, STS, refresh), [`endpoint`],
-//! `rpc` (the one request path of CloudSSO and STS calls), `transport` (HTTP),
-//! `response` (reading answers), [`error`], [`retry`] and [`rate_limit`];
-//! [`bulk`] runs many calls over one client.
+//! The public API is [`Client`] and its [`ClientBuilder`], the request and
+//! response ([`model`]), [`Error`] and [`ErrorKind`], [`Secret`],
+//! [`SignatureVersion`], [`Network`], the [`credentials`] trait and types
+//! (the chain, STS, refresh), the option table ([`options`]), and [`bulk`],
+//! which runs many calls over one client. The internals (signing, encoding,
+//! validation, endpoint resolution, retry, rate limit, the `rpc` request path,
+//! HTTP) are public only with the `unstable` feature, for the fuzz targets and
+//! benchmarks; they follow no semver promise.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+/// Declares internal modules that the `unstable` feature makes public (for
+/// fuzz/ and benches/), and that are private otherwise.
+macro_rules! unstable_modules {
+    ($($name:ident),* $(,)?) => {$(
+        #[cfg(feature = "unstable")]
+        pub mod $name;
+        #[cfg(not(feature = "unstable"))]
+        mod $name;
+    )*};
+}
+
 pub mod bulk;
 mod client;
 pub mod credentials;
-pub mod encoding;
-pub mod endpoint;
 pub mod error;
 pub mod model;
 mod nonce;
 pub mod options;
-pub mod rate_limit;
 mod redact;
 mod response;
-pub mod retry;
 mod rpc;
 pub mod secret;
-pub mod signing;
 mod time;
 mod transport;
-pub mod validation;
 mod wire;
 mod xml;
+
+// Percent-encoding, endpoint resolution, the rate limit, retry decisions,
+// signatures and request rules.
+unstable_modules!(encoding, endpoint, rate_limit, retry, signing, validation);
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS,
@@ -84,10 +96,16 @@ pub use options::{OPTIONS, OptionKind, OptionSpec};
 pub use secret::Secret;
 pub use signing::SignatureVersion;
 
-/// Entry points for the fuzz targets and benchmarks (feature `fuzzing`); not a stable API.
-#[cfg(feature = "fuzzing")]
+/// The module's name before the `fuzzing` feature became `unstable`, kept so
+/// that code written against it still builds.
+#[cfg(feature = "unstable")]
 #[doc(hidden)]
-pub mod fuzzing {
+pub use unstable as fuzzing;
+
+/// Entry points for the fuzz targets and benchmarks (feature `unstable`); not a stable API.
+#[cfg(feature = "unstable")]
+#[doc(hidden)]
+pub mod unstable {
     pub use crate::transport::{HttpReply, ReplyHeaders};
     pub use crate::wire::{AttemptStamp, SignedRequest, sign};
     pub use crate::xml::element_text;

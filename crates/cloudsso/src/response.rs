@@ -21,7 +21,7 @@ struct Body {
     recommend: Option<String>,
 }
 
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "unstable"))]
 /// Interprets an answer. `wants_generated` is true when the caller asked the
 /// service for a password, which the success body must then carry; otherwise
 /// any `NewPassword` in the body is ignored.

@@ -164,7 +164,8 @@ impl RetryBudget {
             });
     }
 
-    /// Tokens left.
+    /// Tokens left (for tests and the `unstable` API).
+    #[cfg_attr(not(any(test, feature = "unstable")), allow(dead_code))]
     pub fn available(&self) -> u32 {
         self.tokens.load(Ordering::Acquire)
     }

@@ -81,7 +81,7 @@ pub fn reset_user_password_call<'a>(
     }
 }
 
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "unstable"))]
 /// Signs `request` with the chosen signature version.
 pub fn sign(
     version: SignatureVersion,

@@ -18,7 +18,7 @@ fn encoded_forms_match_the_shared_golden_file() {
             .map(|f| f.as_str().unwrap())
             .collect();
         assert_eq!(
-            cloudsso::fuzzing::encoded_forms(secret),
+            cloudsso::unstable::encoded_forms(secret),
             expected,
             "{secret}"
         );

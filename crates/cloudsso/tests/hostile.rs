@@ -3,10 +3,10 @@
 //! in the `x-acs-request-id` header, on errors and on success. Every text the
 //! library hands on (error accessors, `Display`, `Debug`, the response, log
 //! records) is searched for every agreed encoding of every secret
-//! (`cloudsso::fuzzing::encoded_forms`, the list the scrubber promises).
+//! (`cloudsso::unstable::encoded_forms`, the list the scrubber promises).
 
 use base64::Engine;
-use cloudsso::fuzzing::encoded_forms;
+use cloudsso::unstable::encoded_forms;
 use cloudsso::{Client, Error, ResetUserPasswordRequest};
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use std::io::{Read, Write};

@@ -38,7 +38,7 @@ impl Log for Capture {
 
 /// Every agreed encoding in which a secret could show up (the scrubber's list).
 fn forms(secret: &str) -> Vec<String> {
-    cloudsso::fuzzing::encoded_forms(secret)
+    cloudsso::unstable::encoded_forms(secret)
 }
 
 /// The secret percent-encoded twice, as in a string to sign.

@@ -9,7 +9,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "unstable"))]
 /// Hex digits in the case a percent-encoder writes them.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Hex {
@@ -17,7 +17,7 @@ enum Hex {
     Lower,
 }
 
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "unstable"))]
 /// Every agreed encoding of `secret`, without duplicates, raw first:
 ///
 /// 1. raw;
@@ -56,7 +56,7 @@ pub fn encoded_forms(secret: &str) -> Vec<String> {
     forms
 }
 
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "unstable"))]
 /// RFC 3986 percent-encoding with the hex case chosen, and optionally space as `+`.
 fn percent(input: &str, hex: Hex, plus_for_space: bool) -> String {
     let digits: &[u8; 16] = match hex {

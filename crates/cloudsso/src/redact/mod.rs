@@ -23,7 +23,7 @@
 
 mod encodings;
 
-#[cfg(any(test, feature = "fuzzing"))]
+#[cfg(any(test, feature = "unstable"))]
 pub use encodings::encoded_forms;
 
 use crate::secret::REDACTED;
