@@ -92,6 +92,7 @@ pub fn report(error: &Error, output: Output) {
             "Field": error.field(),
             "Attempts": error.attempts(),
             "OutcomeUnknown": error.is_outcome_unknown(),
+            "ClockSkewMs": error.clock_skew().map(|d| d.as_millis() as u64),
         })
         .to_string(),
     };
