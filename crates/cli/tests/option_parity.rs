@@ -76,8 +76,6 @@ fn the_node_types_have_a_field_for_every_option() {
 }
 
 #[test]
-#[ignore = "pending i15b (issue 15 part 2): the CLI's flags do not yet come from the option table; \
-            remove this line when `reset-user-password` takes every OPTIONS row as a flag"]
 fn the_cli_help_has_a_flag_for_every_option() {
     let out = Command::new(env!("CARGO_BIN_EXE_cloudsso"))
         .args(["reset-user-password", "--help"])
