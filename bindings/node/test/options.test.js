@@ -85,6 +85,7 @@ test('a persistent clock skew is reported in milliseconds', async () => {
       .then(() => assert.fail('expected a rejection'), (e) => e);
   } finally {
     await emu.admin('POST', 'clock', { offset_seconds: 0 });
+    await emu.clearFaults();
   }
   assert.ok(error instanceof CloudSSOError);
   assert.equal(error.code, 'InvalidTimeStamp.Expired');
