@@ -300,6 +300,21 @@ enum cloudsso_status cloudsso_config_set_security_token(struct cloudsso_config *
 enum cloudsso_status cloudsso_config_set_rate_limit_burst(struct cloudsso_config *cfg,
                                                           uint32_t burst);
 
+// Takes credentials from this profile of the aliyun CLI's config.json (else
+// this section of credentials.ini) instead of the whole default chain. The
+// string is copied.
+//
+// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+enum cloudsso_status cloudsso_config_set_profile(struct cloudsso_config *cfg,
+                                                 const char *profile);
+
+// Sets the time allowed for a whole call, every attempt and every wait
+// between attempts included, in milliseconds (default 60000; 1 ms to one hour).
+//
+// Returns `CLOUDSSO_INVALID_ARGUMENT` outside that range (config unchanged).
+enum cloudsso_status cloudsso_config_set_call_timeout_ms(struct cloudsso_config *cfg,
+                                                         uint64_t timeout_ms);
+
 // The status of the failed call (`CLOUDSSO_NULL_ARGUMENT` when `err` is NULL).
 enum cloudsso_status cloudsso_error_status(const struct cloudsso_error *err);
 

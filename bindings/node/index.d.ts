@@ -27,6 +27,10 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean
   /** Signature version (default 'v1'). */
   signatureVersion?: 'v1' | 'v3'
+  /** Credentials from this profile of the aliyun CLI's config.json (else this credentials.ini section) instead of the whole chain; default `ALIBABA_CLOUD_PROFILE`. */
+  profile?: string
+  /** Time allowed for a whole call, every attempt and wait included, in milliseconds (default 60000). */
+  callTimeoutMs?: number
   /** Client-side limit in calls per second, shared by all calls on this client (default 100; 0 turns it off). */
   rateLimitPerSecond?: number
   /** Also retry generated-password calls whose outcome is unknown (default false). */

@@ -100,6 +100,8 @@ static void every_setter_rejects_a_null_config(void) {
     CHECK_STATUS(cloudsso_config_set_security_token(NULL, "t"), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set_rate_limit_burst(NULL, 5), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set(NULL, "region", "cn-hangzhou", NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_profile(NULL, "default"), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_call_timeout_ms(NULL, 1000), CLOUDSSO_NULL_ARGUMENT);
 }
 
 static void expect_option_error(cloudsso_config *cfg, const char *field);
@@ -120,6 +122,7 @@ static void every_setter_rejects_null_strings(void) {
     CHECK_STATUS(cloudsso_config_set_access_key_id(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set_access_key_secret(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set_security_token(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_profile(cfg, NULL), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set(cfg, NULL, "x", NULL), CLOUDSSO_NULL_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set(cfg, "region", NULL, NULL), CLOUDSSO_NULL_ARGUMENT);
     cloudsso_config_free(cfg);
@@ -155,6 +158,9 @@ static void the_generic_setter_takes_options_by_name(void) {
     cloudsso_error_free(err);
     CHECK_STATUS(cloudsso_config_set_network(cfg, "intranet"), CLOUDSSO_INVALID_ARGUMENT);
     CHECK_STATUS(cloudsso_config_set_rate_limit_burst(cfg, 0), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_call_timeout_ms(cfg, 0), CLOUDSSO_INVALID_ARGUMENT);
+    CHECK_STATUS(cloudsso_config_set_call_timeout_ms(cfg, 30000), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_config_set(cfg, "call_timeout_ms", "3600001", NULL), CLOUDSSO_INVALID_ARGUMENT);
 
     /* The failed calls changed nothing; the good ones all apply. */
     CHECK_STATUS(cloudsso_client_new(cfg, &client, NULL), CLOUDSSO_OK);

@@ -32,6 +32,7 @@ test('every option is accepted and the client works', async () => {
       securityToken: null,
       connectTimeoutMs: 2500,
       readTimeoutMs: 10000,
+      callTimeoutMs: 30000,
       maxAttempts: 2,
       retryUnknownOutcomeForGenerated: false,
       userAgent: 'options-test/1.0',

@@ -19,6 +19,7 @@ def test_every_option_is_accepted_and_the_client_works(emulator: Emulator) -> No
         security_token=None,
         connect_timeout=2.5,
         read_timeout=10,
+        call_timeout=30.0,
         max_attempts=2,
         retry_unknown_outcome_for_generated=False,
         user_agent="options-test/1.0",

@@ -358,3 +358,30 @@ pub extern "C" fn cloudsso_config_set_rate_limit_burst(
         Ok(b.option("rate_limit_burst", &burst.to_string())?)
     })
 }
+
+/// Takes credentials from this profile of the aliyun CLI's config.json (else
+/// this section of credentials.ini) instead of the whole default chain. The
+/// string is copied.
+///
+/// Returns `CLOUDSSO_NULL_ARGUMENT` or `CLOUDSSO_INVALID_UTF8` (config unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_profile(
+    cfg: *mut cloudsso_config,
+    profile: *const c_char,
+) -> cloudsso_status {
+    set_text(cfg, "profile", profile)
+}
+
+/// Sets the time allowed for a whole call, every attempt and every wait
+/// between attempts included, in milliseconds (default 60000; 1 ms to one hour).
+///
+/// Returns `CLOUDSSO_INVALID_ARGUMENT` outside that range (config unchanged).
+#[unsafe(no_mangle)]
+pub extern "C" fn cloudsso_config_set_call_timeout_ms(
+    cfg: *mut cloudsso_config,
+    timeout_ms: u64,
+) -> cloudsso_status {
+    set(cfg, |b| {
+        Ok(b.option("call_timeout_ms", &timeout_ms.to_string())?)
+    })
+}
