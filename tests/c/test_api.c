@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cloudsso.h"
 #include "harness.h"
@@ -461,6 +462,49 @@ static void without_keys_credentials_come_from_the_environment(void) {
     cloudsso_config_free(cfg);
 }
 
+/* Without keys, a profile picks one config.json profile; one found nowhere is
+ * CLOUDSSO_CREDENTIALS naming it. The file is the test's own, named through
+ * ALIBABA_CLOUD_CONFIG_FILE (restored afterwards). */
+static void a_profile_picks_a_config_json_profile(void) {
+    char path[] = "/tmp/cloudsso-c-profile-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    static const char json[] =
+        "{\"profiles\": [{\"name\": \"ci\", \"mode\": \"AK\", "
+        "\"access_key_id\": \"profileid\", \"access_key_secret\": \"profilesecret\"}]}";
+    CHECK(write(fd, json, sizeof json - 1) == (ssize_t)(sizeof json - 1));
+    close(fd);
+    const char *saved = getenv("ALIBABA_CLOUD_CONFIG_FILE");
+    char *saved_copy = saved ? strdup(saved) : NULL;
+    setenv("ALIBABA_CLOUD_CONFIG_FILE", path, 1);
+    unsetenv("ALIBABA_CLOUD_ACCESS_KEY_ID");
+    unsetenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+
+    cloudsso_config *cfg = cloudsso_config_new();
+    cloudsso_config_set_endpoint(cfg, NOWHERE);
+    CHECK_STATUS(cloudsso_config_set_profile(cfg, "ci"), CLOUDSSO_OK);
+    cloudsso_client *client = NULL;
+    CHECK_STATUS(cloudsso_client_new(cfg, &client, NULL), CLOUDSSO_OK);
+    cloudsso_client_free(client);
+
+    cloudsso_error *err = NULL;
+    client = CLIENT_SENTINEL;
+    CHECK_STATUS(cloudsso_config_set_profile(cfg, "nowhere"), CLOUDSSO_OK);
+    CHECK_STATUS(cloudsso_client_new(cfg, &client, &err), CLOUDSSO_CREDENTIALS);
+    CHECK(client == CLIENT_SENTINEL);
+    CHECK(strstr(cloudsso_error_message(err), "profile \"nowhere\"") != NULL);
+    cloudsso_error_free(err);
+    cloudsso_config_free(cfg);
+
+    if (saved_copy) {
+        setenv("ALIBABA_CLOUD_CONFIG_FILE", saved_copy, 1);
+        free(saved_copy);
+    } else {
+        unsetenv("ALIBABA_CLOUD_CONFIG_FILE");
+    }
+    unlink(path);
+}
+
 static void status_values_are_stable(void) {
     CHECK(CLOUDSSO_OK == 0);
     CHECK(CLOUDSSO_NULL_ARGUMENT == 1);
@@ -493,5 +537,6 @@ int main(void) {
     RUN(bad_options_surface_at_client_new_naming_the_field);
     RUN(a_config_can_build_many_clients_and_be_freed_first);
     RUN(without_keys_credentials_come_from_the_environment);
+    RUN(a_profile_picks_a_config_json_profile);
     return harness_finish("test_api");
 }
