@@ -174,13 +174,11 @@ fn a_100_mib_body_is_cut_at_the_cap_with_bounded_memory() {
         }
     });
     let before = peak_rss_kib();
-    let started = Instant::now();
     let e = client(&server.endpoint)
         .reset_user_password(&generated())
         .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Decode);
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
     assert!(e.message().contains("larger than"));
-    assert!(started.elapsed() < Duration::from_secs(5));
     let grown = peak_rss_kib().saturating_sub(before);
     assert!(grown < 32 * 1024, "peak memory grew by {grown} KiB");
 }
