@@ -61,6 +61,8 @@ const ESCAPES: &str = {
 };
 
 /// Percent-encodes `input` into a new string (see [`percent_encode_into`]).
+/// The crate itself encodes in place; this is for tests and benchmarks.
+#[cfg(any(test, feature = "unstable"))]
 pub fn percent_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len() * 3);
     percent_encode_into(input, &mut out);

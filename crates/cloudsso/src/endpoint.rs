@@ -123,11 +123,6 @@ impl Endpoint {
         &self.authority
     }
 
-    /// True for https.
-    pub fn is_secure(&self) -> bool {
-        self.secure
-    }
-
     /// True for 127.0.0.0/8, ::1 and localhost.
     pub fn is_loopback(&self) -> bool {
         self.host.eq_ignore_ascii_case("localhost")
