@@ -159,7 +159,11 @@ fn fuzz_options(input: &mut Input, cfg: *mut cloudsso_config) {
             0 => {
                 let v = CArg::read(input, 12, true);
                 let status = cloudsso_config_set_signature_version(cfg, v.ptr());
-                let accepted = v.text().and_then(SignatureVersion::parse).is_some();
+                // The option table trims surrounding white space from text values.
+                let accepted = v
+                    .text()
+                    .and_then(|t| SignatureVersion::parse(t.trim()))
+                    .is_some();
                 assert_eq!(
                     status == cloudsso_status::CLOUDSSO_OK,
                     accepted,
