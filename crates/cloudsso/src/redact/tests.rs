@@ -244,11 +244,14 @@ fn alphabet() -> Vec<char> {
     chars
 }
 
+/// Divides the rounds of the property tests: all of them natively, about a hundred under Miri.
+const ROUNDS_SCALE: usize = if cfg!(miri) { 30 } else { 1 };
+
 #[test]
 fn property_no_agreed_form_survives_in_random_text() {
     let alphabet = alphabet();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for round in 0..3000 {
+    for round in 0..3000 / ROUNDS_SCALE {
         let len = 8 + (rng.next() % 25) as usize;
         let secret: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
         let forms = encoded_forms(&secret);
@@ -273,7 +276,7 @@ fn property_no_agreed_form_survives_in_random_text() {
 fn property_escaped_spellings_of_random_passwords_go() {
     let alphabet = alphabet();
     let mut rng = Rng(0x0123_4567_89ab_cdef);
-    for _ in 0..2000 {
+    for _ in 0..2000 / ROUNDS_SCALE {
         let len = 8 + (rng.next() % 17) as usize;
         let secret: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
         // Each character in a spelling of its own.
