@@ -75,16 +75,8 @@ pub(crate) fn load(settings: &ChainSettings) -> Result<Option<CliConfig>, Error>
     let Some((path, explicit)) = path(settings) else {
         return Ok(None);
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
-        Err(e) => {
-            return Err(Error::credentials(format!(
-                "aliyun CLI config {}: cannot be read ({})",
-                path.display(),
-                e.kind()
-            )));
-        }
+    let Some(text) = super::read_config_file(&path, explicit, "aliyun CLI config")? else {
+        return Ok(None);
     };
     let shape: FileShape = serde_json::from_str(&text).map_err(|e| {
         Error::credentials(format!(

@@ -79,16 +79,8 @@ pub(crate) fn load(settings: &ChainSettings) -> Result<Option<IniFile>, Error> {
     let Some((path, explicit)) = path(settings) else {
         return Ok(None);
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
-        Err(e) => {
-            return Err(Error::credentials(format!(
-                "credentials file {}: cannot be read ({})",
-                path.display(),
-                e.kind()
-            )));
-        }
+    let Some(text) = super::read_config_file(&path, explicit, "credentials file")? else {
+        return Ok(None);
     };
     let sections = parse(&text)
         .map_err(|why| Error::credentials(format!("credentials file {}: {why}", path.display())))?;

@@ -174,6 +174,24 @@ pub fn default_chain() -> Result<Arc<dyn CredentialsProvider>, Error> {
     chain::resolve(&ChainSettings::default())
 }
 
+/// Reads a credentials file: `Ok(None)` when a default path (not one the user named) does
+/// not exist; any other failure names the file (`what` and its path), never its content.
+fn read_config_file(
+    path: &std::path::Path,
+    explicit: bool,
+    what: &str,
+) -> Result<Option<String>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(None),
+        Err(e) => Err(Error::credentials(format!(
+            "{what} {}: cannot be read ({})",
+            path.display(),
+            e.kind()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
