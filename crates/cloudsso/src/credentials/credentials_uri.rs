@@ -7,7 +7,6 @@ use super::cache::Fetch;
 use super::chain::ChainSettings;
 use super::http;
 use crate::error::Error;
-use serde::Deserialize;
 use std::time::Duration;
 
 /// The URI.
@@ -19,16 +18,6 @@ pub(crate) struct UriSource {
     uri: String,
     connect_timeout: Duration,
     read_timeout: Duration,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Answer {
-    code: Option<String>,
-    access_key_id: Option<String>,
-    access_key_secret: Option<String>,
-    security_token: Option<String>,
-    expiration: Option<String>,
 }
 
 impl UriSource {
@@ -85,22 +74,7 @@ impl Fetch for UriSource {
         if answer.status != 200 {
             return Err(fail(format!("HTTP {}", answer.status)));
         }
-        let parsed: Answer = serde_json::from_str(&answer.body)
-            .map_err(|_| fail("the answer is not JSON".into()))?;
-        if parsed.code.as_deref().is_some_and(|c| c != "Success") {
-            return Err(fail("the answer's Code is not Success".into()));
-        }
-        match (
-            parsed.access_key_id,
-            parsed.access_key_secret,
-            parsed.security_token,
-            parsed.expiration,
-        ) {
-            (Some(id), Some(secret), Some(token), Some(expiration)) => {
-                super::sts::read_temporary(id, secret, token, &expiration).map_err(fail)
-            }
-            _ => Err(fail("the answer lacks a field".into())),
-        }
+        super::sts::read_flat_answer(&answer.body, false).map_err(fail)
     }
 }
 

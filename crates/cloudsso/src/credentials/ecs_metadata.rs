@@ -12,7 +12,6 @@ use super::cache::Fetch;
 use super::chain::ChainSettings;
 use super::http;
 use crate::error::Error;
-use serde::Deserialize;
 use std::time::Duration;
 
 /// The instance role's name.
@@ -45,16 +44,6 @@ pub(crate) struct EcsSource {
 pub(crate) enum Failure {
     Unreachable(String),
     Refused(Error),
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Answer {
-    code: Option<String>,
-    access_key_id: Option<String>,
-    access_key_secret: Option<String>,
-    security_token: Option<String>,
-    expiration: Option<String>,
 }
 
 impl EcsSource {
@@ -137,23 +126,7 @@ impl EcsSource {
                 answer.status
             )));
         }
-        let parsed: Answer = serde_json::from_str(&answer.body)
-            .map_err(|_| self.refused("the credentials answer is not JSON".into()))?;
-        if parsed.code.as_deref() != Some("Success") {
-            return Err(self.refused("the credentials answer's Code is not Success".into()));
-        }
-        match (
-            parsed.access_key_id,
-            parsed.access_key_secret,
-            parsed.security_token,
-            parsed.expiration,
-        ) {
-            (Some(id), Some(secret), Some(token), Some(expiration)) => {
-                super::sts::read_temporary(id, secret, token, &expiration)
-                    .map_err(|why| self.refused(why))
-            }
-            _ => Err(self.refused("the credentials answer lacks a field".into())),
-        }
+        super::sts::read_flat_answer(&answer.body, true).map_err(|why| self.refused(why))
     }
 
     pub(crate) fn base(&self) -> &str {

@@ -157,6 +157,43 @@ pub(crate) fn read_temporary(
         .map_err(|e| format!("the credentials are unusable: {}", e.message()))
 }
 
+/// The flat answer of the ECS metadata service and of a credentials URI.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct FlatAnswer {
+    code: Option<String>,
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
+    security_token: Option<String>,
+    expiration: Option<String>,
+}
+
+/// Reads temporary credentials from a flat answer (`Code`, `AccessKeyId`, ...). The metadata
+/// service always sends `Code`; a credentials URI may leave it out (`code_required`). The error
+/// says what is wrong, never what the body holds.
+pub(crate) fn read_flat_answer(body: &str, code_required: bool) -> Result<Credentials, String> {
+    let parsed: FlatAnswer =
+        serde_json::from_str(body).map_err(|_| "the credentials answer is not JSON".to_owned())?;
+    let code_ok = match parsed.code.as_deref() {
+        Some(code) => code == "Success",
+        None => !code_required,
+    };
+    if !code_ok {
+        return Err("the credentials answer's Code is not Success".into());
+    }
+    match (
+        parsed.access_key_id,
+        parsed.access_key_secret,
+        parsed.security_token,
+        parsed.expiration,
+    ) {
+        (Some(id), Some(secret), Some(token), Some(expiration)) => {
+            read_temporary(id, secret, token, &expiration)
+        }
+        _ => Err("the credentials answer lacks a field".into()),
+    }
+}
+
 fn success(reply: HttpReply) -> Result<Credentials, Error> {
     let status = reply.status;
     let answer: Answer = serde_json::from_slice(&reply.body).map_err(|e| {
