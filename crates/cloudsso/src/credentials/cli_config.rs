@@ -4,7 +4,6 @@
 
 use super::CredentialsProvider;
 use super::chain::ChainSettings;
-use super::oidc::{OidcConfig, OidcSource};
 use super::profile::{self, RoleConfig};
 use crate::error::Error;
 use serde::Deserialize;
@@ -182,21 +181,12 @@ impl CliConfig {
                         .filter(|s| !s.is_empty())
                         .ok_or_else(|| Error::credentials(format!("{origin}: {field} is missing")))
                 };
-                let config = role(p);
-                let source = OidcSource::new(
-                    settings,
-                    OidcConfig {
-                        role_arn: need(&p.ram_role_arn, "ram_role_arn")?,
-                        provider_arn: need(&p.oidc_provider_arn, "oidc_provider_arn")?,
-                        token_file: PathBuf::from(need(&p.oidc_token_file, "oidc_token_file")?),
-                        session_name: config.session_name,
-                        duration_seconds: config.duration_seconds,
-                        policy: config.policy,
-                        sts_region: config.sts_region,
-                    },
-                    &origin,
-                )?;
-                Ok(profile::refreshing(source))
+                let required = (
+                    need(&p.ram_role_arn, "ram_role_arn")?,
+                    need(&p.oidc_provider_arn, "oidc_provider_arn")?,
+                    need(&p.oidc_token_file, "oidc_token_file")?,
+                );
+                profile::oidc_role(settings, &origin, required, role(p))
             }
             "CredentialsURI" => profile::uri(
                 settings,

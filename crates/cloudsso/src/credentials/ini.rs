@@ -5,7 +5,6 @@
 
 use super::CredentialsProvider;
 use super::chain::ChainSettings;
-use super::oidc::{OidcConfig, OidcSource};
 use super::profile::{self, RoleConfig};
 use crate::error::Error;
 use std::collections::BTreeMap;
@@ -154,21 +153,12 @@ impl IniFile {
             ),
             "ecs_ram_role" => profile::ecs_role(settings, &origin, get("role_name")),
             "oidc_role_arn" => {
-                let config = role();
-                let source = OidcSource::new(
-                    settings,
-                    OidcConfig {
-                        role_arn: need("role_arn")?,
-                        provider_arn: need("oidc_provider_arn")?,
-                        token_file: PathBuf::from(need("oidc_token_file_path")?),
-                        session_name: config.session_name,
-                        duration_seconds: config.duration_seconds,
-                        policy: config.policy,
-                        sts_region: config.sts_region,
-                    },
-                    &origin,
-                )?;
-                Ok(profile::refreshing(source))
+                let required = (
+                    need("role_arn")?,
+                    need("oidc_provider_arn")?,
+                    need("oidc_token_file_path")?,
+                );
+                profile::oidc_role(settings, &origin, required, role())
             }
             other => Err(Error::credentials(format!(
                 "{origin}: type \"{}\" is not supported (supported: {TYPES})",

@@ -6,10 +6,12 @@ use super::cache::{Fetch, Refreshing};
 use super::chain::ChainSettings;
 use super::credentials_uri::UriSource;
 use super::ecs_metadata::{ENV_ECS_METADATA_DISABLED, EcsSource};
+use super::oidc::{OidcConfig, OidcSource};
 use super::sts::{RoleRequest, StsClient};
 use super::{Credentials, CredentialsProvider, StaticCredentials};
 use crate::error::Error;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// `AssumeRole` signed with the credentials of another provider (a profile's own keys, or
@@ -107,6 +109,30 @@ pub(crate) fn ram_role(
         caller,
         role,
     }))
+}
+
+/// A RAM role assumed with an OIDC token file (`AssumeRoleWithOIDC`): the role's ARN, the
+/// provider's ARN and the token file, each already required by the caller; the rest from `config`.
+pub(crate) fn oidc_role(
+    settings: &ChainSettings,
+    origin: &str,
+    (role_arn, provider_arn, token_file): (String, String, String),
+    config: RoleConfig,
+) -> Result<Arc<dyn CredentialsProvider>, Error> {
+    let source = OidcSource::new(
+        settings,
+        OidcConfig {
+            role_arn,
+            provider_arn,
+            token_file: PathBuf::from(token_file),
+            session_name: config.session_name,
+            duration_seconds: config.duration_seconds,
+            policy: config.policy,
+            sts_region: config.sts_region,
+        },
+        origin,
+    )?;
+    Ok(refreshing(source))
 }
 
 /// The instance role, unless the metadata service is switched off.
