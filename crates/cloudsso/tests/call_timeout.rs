@@ -9,7 +9,7 @@ mod support;
 use cloudsso::{
     Client, DEFAULT_CALL_TIMEOUT, ErrorKind, ResetUserPasswordRequest, options::OPTIONS,
 };
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,28 +37,6 @@ fn server(handler: impl Fn(TcpStream) + Send + Sync + 'static) -> (String, Arc<A
         }
     });
     (endpoint, connections)
-}
-
-/// Reads the head and the `content-length` body of one request.
-fn read_request(stream: &mut TcpStream) {
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = stream.read(&mut buf) {
-        if n == 0 {
-            return;
-        }
-        raw.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length: usize = text[..end]
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .map_or(0, |v| v.trim().parse().unwrap());
-            if raw.len() >= end + 4 + length {
-                return;
-            }
-        }
-    }
 }
 
 fn client(endpoint: &str, read_timeout: Duration, call_timeout: Duration) -> Client {

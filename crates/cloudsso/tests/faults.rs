@@ -38,7 +38,7 @@ fn scripted(read_first: bool, handler: impl Fn(TcpStream) + Send + Sync + 'stati
             let handler = Arc::clone(&handler);
             thread::spawn(move || {
                 if read_first {
-                    read_head_and_body(&mut stream);
+                    read_request(&mut stream);
                 }
                 handler(stream);
             });
@@ -47,30 +47,6 @@ fn scripted(read_first: bool, handler: impl Fn(TcpStream) + Send + Sync + 'stati
     Scripted {
         endpoint,
         connections,
-    }
-}
-
-fn read_head_and_body(stream: &mut TcpStream) {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = stream.read(&mut buf) {
-        if n == 0 {
-            return;
-        }
-        raw.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length: usize = text[..end]
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .map_or(0, |v| v.trim().parse().unwrap());
-            if raw.len() >= end + 4 + length {
-                return;
-            }
-        }
     }
 }
 

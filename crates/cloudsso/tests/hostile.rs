@@ -5,15 +5,17 @@
 //! records) is searched for every agreed encoding of every secret
 //! (`cloudsso::unstable::encoded_forms`, the list the scrubber promises).
 
+mod support;
+
 use base64::Engine;
 use cloudsso::unstable::encoded_forms;
 use cloudsso::{Client, Error, ResetUserPasswordRequest};
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::sync::{Mutex, Once};
 use std::thread;
-use std::time::Duration;
+use support::read_request;
 
 const DIR: &str = "d-00fc2p61abcd";
 const USER: &str = "u-00q8wbq42wiltcrkabcd";
@@ -49,33 +51,6 @@ impl Raw {
             }
         });
         Raw { endpoint }
-    }
-}
-
-/// Reads a request head and its `content-length` body.
-fn read_request(stream: &mut TcpStream) {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buf).unwrap_or(0);
-        if n == 0 {
-            return;
-        }
-        raw.extend_from_slice(&buf[..n]);
-        let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .map_or(0, |v| v.trim().parse().unwrap());
-        if raw.len() >= end + 4 + length {
-            return;
-        }
     }
 }
 

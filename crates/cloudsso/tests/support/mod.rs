@@ -81,8 +81,8 @@ impl RawServer {
     }
 }
 
-/// Reads one request: the head, then `content-length` bytes of body.
-fn read_request(stream: &mut TcpStream) -> Vec<u8> {
+/// Reads one request: the head, then `content-length` bytes of body (5 s read timeout).
+pub fn read_request(stream: &mut TcpStream) -> Vec<u8> {
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
